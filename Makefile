@@ -1,0 +1,61 @@
+# h2lab: `make` lists what you can do.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+COMPOSE := docker compose
+VENV := .venv
+CERTS := certs/ca.crt certs/server.crt certs/server.key
+
+.PHONY: help
+help:  ## List the targets (this)
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: certs
+certs: $(CERTS)  ## Make the lab's CA and server certificate (only those missing)
+
+certs/ca.crt:
+	certs/generate.sh ca
+
+# A pattern rule with two targets makes both in one run (stem: ".").
+certs/server%crt certs/server%key: certs/ca.crt certs/server.cnf
+	certs/generate.sh server
+
+.PHONY: up
+up: .docker-engine $(CERTS)  ## Build and start the stack; wait until every service is healthy
+	@$(COMPOSE) up --build --wait || { $(MAKE) --no-print-directory .unhealthy-logs; exit 1; }
+	@$(COMPOSE) ps --format 'table {{.Service}}\t{{.Status}}\t{{.Ports}}'
+
+.PHONY: down
+down:  ## Stop and remove the stack's containers and network
+	$(COMPOSE) down --remove-orphans
+
+.PHONY: logs
+logs:  ## Follow every service's logs
+	$(COMPOSE) logs --follow --tail=100
+
+.PHONY: test
+test: $(VENV)/installed  ## Probe the running stack on the wire, then unit-test the apps
+	$(VENV)/bin/pytest
+	$(COMPOSE) --profile unit build --quiet flask_unit quart_unit
+	$(COMPOSE) --profile unit run --rm --no-deps flask_unit
+	$(COMPOSE) --profile unit run --rm --no-deps quart_unit
+
+.PHONY: clean
+clean: down  ## Remove the stack's images, the probes' venv and the certificates
+	$(COMPOSE) --profile unit down --rmi local --volumes
+	rm -rf $(VENV) certs/*.crt certs/*.key certs/*.srl *.egg-info build
+
+$(VENV)/installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check .
+	touch $@
+
+.PHONY: .docker-engine
+.docker-engine:
+	@docker info >/dev/null 2>&1 || { echo "make: no Docker engine answers ('docker info' failed): start Docker (Desktop, or dockerd), then run make again" >&2; exit 1; }
+
+.PHONY: .unhealthy-logs
+.unhealthy-logs:
+	@for service in $$($(COMPOSE) ps --all --format '{{.Service}} {{.Health}}' | awk '$$2 != "healthy" {print $$1}'); do \
+		echo "--- $$service did not become healthy; its last logs:" >&2; \
+		$(COMPOSE) logs --tail=40 $$service >&2; \
+	done

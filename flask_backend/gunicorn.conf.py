@@ -1,0 +1,15 @@
+"""Gunicorn for Flask behind nginx: plain HTTP/1.1 on the compose network only.
+
+nginx terminates TLS and HTTP/2 and keeps upstream connections alive, so the
+backend needs no TLS and threads that can sit on idle keep-alive connections.
+"""
+
+wsgi_app = "app:app"
+bind = ["0.0.0.0:8000"]
+worker_class = "gthread"
+workers = 2
+threads = 8
+keepalive = 75  # longer than nginx's upstream keepalive_timeout (60 s)
+graceful_timeout = 20
+accesslog = "-"
+errorlog = "-"

@@ -1,0 +1,24 @@
+"""Unit tests of the Flask app with Flask's test client (run in its image)."""
+
+import pytest
+
+import website
+from app import app
+
+SITE = {"/": website.PAGES["/"], **website.ASSETS}
+
+
+@pytest.mark.parametrize("path", SITE)
+def test_serves_the_site_file_and_says_the_protocol_it_received(path):
+    response = app.test_client().get(path)
+    assert response.status_code == 200
+    assert response.data == SITE[path].read_bytes()
+    assert response.headers["X-Backend-Protocol"] == "HTTP/1.1"
+
+
+def test_unknown_path_is_404():
+    assert app.test_client().get("/static/nothing.js").status_code == 404
+
+
+def test_health():
+    assert app.test_client().get(website.HEALTH_PATH).status_code == 200

@@ -1,0 +1,42 @@
+"""Unit tests of the Quart app with Quart's test client (run in its image)."""
+
+import asyncio
+
+import pytest
+
+import website
+from app import app
+from website.links import linked_assets
+
+SITE = {"/": website.PAGES["/"], **website.ASSETS}
+
+
+def get(path: str, http_version: str):
+    async def request():
+        client = app.test_client()
+        response = await client.get(path, http_version=http_version)
+        return response, await response.get_data(), [pushed for pushed, _headers in client.push_promises]
+
+    return asyncio.run(request())
+
+
+@pytest.mark.parametrize("path", SITE)
+def test_serves_the_site_file(path):
+    response, body, _ = get(path, "2")
+    assert response.status_code == 200
+    assert body == SITE[path].read_bytes()
+    assert response.headers["X-Backend-Protocol"] == "HTTP/2"
+
+
+def test_page_over_http2_promises_its_assets():
+    _, _, promised = get("/", "2")
+    assert promised == list(website.ASSETS)
+
+
+def test_page_over_http11_promises_nothing():
+    _, _, promised = get("/", "1.1")
+    assert promised == []
+
+
+def test_index_html_links_exactly_the_assets():
+    assert linked_assets(website.PAGES["/"].read_bytes()) == list(website.ASSETS)

@@ -1,0 +1,40 @@
+"""The site every endpoint of the lab serves: the Jumbotron page and its assets.
+
+One source for all servers, so that any difference a client sees is the
+protocol and the server, never the content. The stylesheet and scripts come
+from Debian's libjs-bootstrap5 and libjs-jquery, installed in every image.
+"""
+
+from pathlib import Path
+
+HERE = Path(__file__).parent
+JAVASCRIPT = Path("/usr/share/javascript")
+
+PAGES = {
+    "/": HERE / "index.html",
+}
+
+# The stylesheet and scripts index.html links, in the order it links them.
+ASSETS = {
+    "/static/css/bootstrap.min.css": JAVASCRIPT / "bootstrap5/css/bootstrap.min.css",
+    "/static/js/jquery.min.js": JAVASCRIPT / "jquery/jquery.min.js",
+    "/static/js/bootstrap.bundle.min.js": JAVASCRIPT / "bootstrap5/js/bootstrap.bundle.min.js",
+}
+
+# Media types; the frameworks add "; charset=utf-8" to text types themselves.
+MEDIA_TYPES = {
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+}
+
+HEALTH_PATH = "/healthz"
+
+
+def file_for(path: str) -> Path | None:
+    """The file served at a URL path, or None when the site has no such path."""
+    return PAGES.get(path) or ASSETS.get(path)
+
+
+def media_type(file: Path) -> str:
+    return MEDIA_TYPES.get(file.suffix, "application/octet-stream")
