@@ -4,6 +4,7 @@ SHELL := /bin/bash
 COMPOSE := docker compose
 VENV := .venv
 CERTS := certs/ca.crt certs/server.crt certs/server.key
+UNIT_TESTS := flask_unit quart_unit twisted_unit
 
 .PHONY: help
 help:  ## List the targets (this)
@@ -35,9 +36,12 @@ logs:  ## Follow every service's logs
 .PHONY: test
 test: $(VENV)/installed  ## Probe the running stack on the wire, then unit-test the apps
 	$(VENV)/bin/pytest
-	$(COMPOSE) --profile unit build --quiet flask_unit quart_unit
-	$(COMPOSE) --profile unit run --rm --no-deps flask_unit
-	$(COMPOSE) --profile unit run --rm --no-deps quart_unit
+	$(COMPOSE) --profile unit build --quiet $(UNIT_TESTS)
+	for unit in $(UNIT_TESTS); do $(COMPOSE) --profile unit run --rm --no-deps $$unit || exit 1; done
+
+.PHONY: endpoints
+endpoints:  ## Print the lab's endpoints: port, what, protocols, extras
+	@python3 -m website.endpoints
 
 .PHONY: clean
 clean: down  ## Remove the stack's images, the probes' venv and the certificates

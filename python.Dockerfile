@@ -15,8 +15,9 @@ RUN --mount=type=secret,id=ca_bundle,required=false \
  && python3 -m venv /venv \
  && /venv/bin/pip install --no-cache-dir --disable-pip-version-check -r /app/requirements.txt
 COPY website /app/website
-COPY ${APP} /app
 WORKDIR /app
+RUN python3 -m website.endpoints --html > website/endpoints.html
+COPY ${APP} /app
 ENV PATH=/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 
 # The app's unit tests with its framework's test client (make test runs them).

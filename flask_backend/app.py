@@ -1,12 +1,19 @@
-"""Flask behind nginx: served by Gunicorn over plain HTTP/1.1.
+"""Flask, served two ways by Gunicorn: behind nginx over plain HTTP/1.1, and
+directly over TLS with Gunicorn's own HTTP/2 (gunicorn_h2.conf.py).
 
 Every response says which protocol Flask itself received, so a client talking
-HTTP/2 to nginx can see that nginx spoke HTTP/1.1 to the backend.
+HTTP/2 to nginx can see that nginx spoke HTTP/1.1 to the backend. Where the
+Gunicorn config asks for it (SEND_EARLY_HINTS=1), GET / first sends 103 Early
+Hints through Gunicorn's wsgi.early_hints.
 """
+
+import os
 
 from flask import Flask, Response, abort, request, send_file
 
 import website
+
+SEND_EARLY_HINTS = os.environ.get("SEND_EARLY_HINTS") == "1"
 
 app = Flask(__name__, static_folder=None)
 
@@ -17,6 +24,14 @@ def health() -> str:
 
 
 @app.get("/")
+def index() -> Response:
+    send_early_hints = request.environ.get("wsgi.early_hints")
+    if SEND_EARLY_HINTS and send_early_hints:
+        send_early_hints([("Link", link) for link in website.PRELOAD_LINKS])
+    return site_file()
+
+
+@app.get("/endpoints")
 @app.get("/static/<path:name>")
 def site_file(name: str | None = None) -> Response:
     file = website.file_for(request.path) or abort(404)

@@ -22,3 +22,15 @@ def test_unknown_path_is_404():
 
 def test_health():
     assert app.test_client().get(website.HEALTH_PATH).status_code == 200
+
+
+@pytest.mark.parametrize("send_early_hints", [True, False])
+def test_page_sends_early_hints_only_where_configured(monkeypatch, send_early_hints):
+    import app as app_module
+
+    sent = []
+    monkeypatch.setattr(app_module, "SEND_EARLY_HINTS", send_early_hints)
+    response = app.test_client().get("/", environ_base={"wsgi.early_hints": sent.append})
+    assert response.status_code == 200
+    expected = [[("Link", link) for link in website.PRELOAD_LINKS]] if send_early_hints else []
+    assert sent == expected

@@ -1,8 +1,9 @@
-"""Quart served directly over TLS by Hypercorn: HTTP/2 with server push.
+"""Quart served directly over TLS by Hypercorn: HTTP/2 and HTTP/3, push and Early Hints.
 
-On GET / over HTTP/2 it promises the page's stylesheet and scripts before the
-page itself. Hypercorn only sends a PUSH_PROMISE when the client's settings
-allow push (SETTINGS_ENABLE_PUSH), so a client that refuses push gets none.
+GET / first sends 103 Early Hints (preload the stylesheet and scripts), then
+promises those assets with server push, then sends the page. Hypercorn sends a
+PUSH_PROMISE only when the client's settings allow push (SETTINGS_ENABLE_PUSH),
+and 103 only over HTTP/2 and HTTP/3.
 """
 
 from quart import Quart, Response, abort, make_push_promise, request, send_file
@@ -10,6 +11,30 @@ from quart import Quart, Response, abort, make_push_promise, request, send_file
 import website
 
 app = Quart(__name__, static_folder=None)
+
+
+class EarlyHints:
+    """ASGI middleware: 103 Early Hints for the page, where the server offers them.
+
+    Quart has no API for 103; Hypercorn takes the ASGI message
+    http.response.early_hint when the scope lists that extension.
+    """
+
+    def __init__(self, asgi_app, links: dict[str, list[str]]) -> None:
+        self.asgi_app = asgi_app
+        self.links = {path: [link.encode() for link in links] for path, links in links.items()}
+
+    async def __call__(self, scope, receive, send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["path"] in self.links
+            and "http.response.early_hint" in (scope.get("extensions") or {})
+        ):
+            await send({"type": "http.response.early_hint", "links": self.links[scope["path"]]})
+        await self.asgi_app(scope, receive, send)
+
+
+app.asgi_app = EarlyHints(app.asgi_app, {"/": website.PRELOAD_LINKS})
 
 
 @app.get(website.HEALTH_PATH)
@@ -24,6 +49,7 @@ async def index() -> Response:
     return await site_file()
 
 
+@app.get("/endpoints")
 @app.get("/static/<path:name>")
 async def site_file(name: str | None = None) -> Response:
     file = website.file_for(request.path) or abort(404)

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 import website
-from app import app
+from app import EarlyHints, app
 from website.links import linked_assets
 
 SITE = {"/": website.PAGES["/"], **website.ASSETS}
@@ -40,3 +40,25 @@ def test_page_over_http11_promises_nothing():
 
 def test_index_html_links_exactly_the_assets():
     assert linked_assets(website.PAGES["/"].read_bytes()) == list(website.ASSETS)
+
+
+@pytest.mark.parametrize(
+    "extensions, path, expected",
+    [
+        ({"http.response.early_hint": {}}, "/", [{"type": "http.response.early_hint", "links": [b"</a.css>; rel=preload"]}]),
+        ({"http.response.early_hint": {}}, "/other", []),
+        ({}, "/", []),  # HTTP/1.1 under Hypercorn: no extension, no 103
+    ],
+)
+def test_early_hints_middleware_sends_103_only_where_offered(extensions, path, expected):
+    sent = []
+
+    async def inner_app(scope, receive, send):
+        pass
+
+    async def send(message):
+        sent.append(message)
+
+    middleware = EarlyHints(inner_app, {"/": ["</a.css>; rel=preload"]})
+    asyncio.run(middleware({"type": "http", "path": path, "extensions": extensions}, None, send))
+    assert sent == expected

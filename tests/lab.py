@@ -1,4 +1,4 @@
-"""Where the probes point: the lab's endpoints, its CA, and what each promises.
+"""Where the probes point: the lab's endpoints (website/endpoints.py) and its CA.
 
 The one place that knows addresses. From the host (the default) probes reach
 the published ports on localhost; with LAB_NETWORK=1 they use the compose
@@ -6,20 +6,17 @@ service names instead, so the same probes run from a container on the network.
 """
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+
+from website import endpoints
 
 ROOT = Path(__file__).resolve().parent.parent
 CA_FILE = Path(os.environ.get("LAB_CA_FILE", ROOT / "certs" / "ca.crt"))
 ON_COMPOSE_NETWORK = os.environ.get("LAB_NETWORK") == "1"
 
 
-@dataclass(frozen=True)
-class Endpoint:
-    name: str  # what it demonstrates, as the test report shows it
-    service: str  # the compose service that answers
-    port: int  # the same inside the network and on the host
-    pushes: bool  # sends PUSH_PROMISE for the page's assets
+class Endpoint(endpoints.Endpoint):
+    """An endpoint of the table, as the probes reach it."""
 
     @property
     def host(self) -> str:
@@ -29,11 +26,20 @@ class Endpoint:
     def origin(self) -> str:
         return f"https://{self.host}:{self.port}"
 
+    @property
+    def name(self) -> str:
+        return f"{self.port}-{self.service}"
+
     def __str__(self) -> str:
-        return f"{self.name} ({self.origin})"
+        return f"{self.title} ({self.origin})"
 
 
-NGINX_FLASK = Endpoint("nginx→gunicorn-flask", "nginx", 8443, pushes=False)
-HYPERCORN_QUART = Endpoint("hypercorn-quart", "quart_backend", 8444, pushes=True)
+def _reached(endpoint: endpoints.Endpoint) -> Endpoint:
+    return Endpoint(**vars(endpoint))
 
-ENDPOINTS = [NGINX_FLASK, HYPERCORN_QUART]
+
+ENDPOINTS = [_reached(endpoint) for endpoint in endpoints.ENDPOINTS]
+NGINX_FLASK = _reached(endpoints.NGINX_FLASK)
+HTTP11_BASELINE = _reached(endpoints.HTTP11_BASELINE)
+HTTP2_ENDPOINTS = [endpoint for endpoint in ENDPOINTS if "h2" in endpoint.protocols]
+HTTP3_ENDPOINTS = [endpoint for endpoint in ENDPOINTS if endpoint.http3]

@@ -2,13 +2,13 @@
 
 import pytest
 
-from lab import ENDPOINTS
+from lab import HTTP2_ENDPOINTS
 from website.links import linked_assets
 from wire import h2_get
 
 by_name = {"ids": lambda endpoint: endpoint.name}
-PUSHING = [endpoint for endpoint in ENDPOINTS if endpoint.pushes]
-NOT_PUSHING = [endpoint for endpoint in ENDPOINTS if not endpoint.pushes]
+PUSHING = [endpoint for endpoint in HTTP2_ENDPOINTS if endpoint.pushes]
+NOT_PUSHING = [endpoint for endpoint in HTTP2_ENDPOINTS if not endpoint.pushes]
 
 
 @pytest.mark.parametrize("endpoint", PUSHING, **by_name)
@@ -36,7 +36,7 @@ def test_each_pushed_body_is_byte_identical_to_a_get(endpoint):
         )
 
 
-@pytest.mark.parametrize("endpoint", ENDPOINTS, **by_name)
+@pytest.mark.parametrize("endpoint", HTTP2_ENDPOINTS, **by_name)
 def test_no_push_promise_when_client_sends_enable_push_0(endpoint):
     exchange = h2_get(endpoint, "/", enable_push=False)
     assert exchange.response.status == 200, f"{endpoint}/: expected 200, saw {exchange.response.status}"
@@ -46,7 +46,7 @@ def test_no_push_promise_when_client_sends_enable_push_0(endpoint):
 
 
 @pytest.mark.parametrize("endpoint", NOT_PUSHING, **by_name)
-def test_never_pushes_even_when_client_allows_it(endpoint):
+def test_push_absent_even_when_client_allows_it(endpoint):
     exchange = h2_get(endpoint, "/", enable_push=True)
     assert exchange.response.status == 200, f"{endpoint}/: expected 200, saw {exchange.response.status}"
     assert exchange.promised_paths == [], f"{endpoint}/: expected no PUSH_PROMISE, saw {exchange.promised_paths}"

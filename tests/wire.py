@@ -48,9 +48,15 @@ def negotiated_alpn(endpoint: Endpoint, offered: list[str]) -> str | None:
 
 @dataclass
 class H2Response:
-    status: int
-    headers: dict[str, str]
+    headers: list[tuple[str, str]]  # as sent, pseudo-headers included
     body: bytes = b""
+
+    @property
+    def status(self) -> int:
+        return int(self.values(":status")[0])
+
+    def values(self, name: str) -> list[str]:
+        return [value for key, value in self.headers if key == name]
 
 
 @dataclass
@@ -101,15 +107,12 @@ def _collect(tls: ssl.SSLSocket, connection: h2.connection.H2Connection, stream_
         for event in connection.receive_data(data):
             match event:
                 case h2.events.PushedStreamReceived():
-                    headers = dict(event.headers)
-                    promised_paths[event.pushed_stream_id] = headers[":path"]
+                    promised_paths[event.pushed_stream_id] = dict(event.headers)[":path"]
                     open_streams.add(event.pushed_stream_id)
-                case h2.events.InformationalResponseReceived():
-                    headers = dict(event.headers)
-                    informational.append(H2Response(int(headers[":status"]), headers))
+                case h2.events.InformationalResponseReceived() if event.stream_id == stream_id:
+                    informational.append(H2Response(event.headers))
                 case h2.events.ResponseReceived():
-                    headers = dict(event.headers)
-                    responses[event.stream_id] = H2Response(int(headers[":status"]), headers)
+                    responses[event.stream_id] = H2Response(event.headers)
                 case h2.events.DataReceived():
                     responses[event.stream_id].body += event.data
                     connection.acknowledge_received_data(event.flow_controlled_length, event.stream_id)

@@ -12,6 +12,7 @@ JAVASCRIPT = Path("/usr/share/javascript")
 
 PAGES = {
     "/": HERE / "index.html",
+    "/endpoints": HERE / "endpoints.html",  # made at image build from endpoints.py
 }
 
 # The stylesheet and scripts index.html links, in the order it links them.
@@ -29,6 +30,11 @@ MEDIA_TYPES = {
 }
 
 HEALTH_PATH = "/healthz"
+
+# What a server that sends 103 Early Hints says before the page: preload its assets.
+PRELOAD_LINKS = [
+    f"<{path}>; rel=preload; as={'style' if path.endswith('.css') else 'script'}" for path in ASSETS
+]
 
 
 def file_for(path: str) -> Path | None:
