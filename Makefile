@@ -39,6 +39,10 @@ test: $(VENV)/installed  ## Probe the running stack on the wire, then unit-test 
 	$(COMPOSE) --profile unit build --quiet $(UNIT_TESTS)
 	for unit in $(UNIT_TESTS); do $(COMPOSE) --profile unit run --rm --no-deps $$unit || exit 1; done
 
+.PHONY: h3
+h3: $(VENV)/installed  ## GET URL=https://localhost:8444/ over HTTP/3 (aioquic) and print the reply
+	@PYTHONPATH=.:tests $(VENV)/bin/python -m wire_h3 $(or $(URL),https://localhost:8444/)
+
 .PHONY: endpoints
 endpoints:  ## Print the lab's endpoints: port, what, protocols, extras
 	@python3 -m website.endpoints

@@ -12,7 +12,7 @@ by_name = {"ids": lambda endpoint: endpoint.name}
 @pytest.mark.parametrize("endpoint", HTTP3_ENDPOINTS, **by_name)
 def test_same_bytes_over_http3(endpoint, page_bytes):
     expected = page_bytes[endpoint]  # fetched over TCP
-    responses = h3_get_all(endpoint, list(expected))
+    responses = h3_get_all(endpoint.host, endpoint.port, list(expected))
     for path, body in expected.items():
         seen = responses[path]
         assert (seen.status, seen.body == body) == (200, True), (

@@ -1,6 +1,11 @@
-"""HTTP/3 on the wire: one QUIC connection (aioquic), verified against the lab's CA."""
+"""HTTP/3 on the wire: one QUIC connection (aioquic), verified against the lab's CA.
+
+    make h3 URL=https://localhost:8444/     what one GET over HTTP/3 brings back
+"""
 
 import asyncio
+import sys
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 
 from aioquic.asyncio.client import connect
@@ -10,7 +15,7 @@ from aioquic.h3.events import DataReceived, H3Event, HeadersReceived
 from aioquic.quic.configuration import QuicConfiguration
 from aioquic.quic.events import QuicEvent
 
-from lab import CA_FILE, Endpoint
+from lab import CA_FILE
 
 TIMEOUT = 10.0
 
@@ -60,14 +65,29 @@ class _H3Client(QuicConnectionProtocol):
             self._done[event.stream_id].set_result(response)
 
 
-async def _get_all(endpoint: Endpoint, paths: list[str]) -> dict[str, H3Response]:
+async def _get_all(host: str, port: int, paths: list[str]) -> dict[str, H3Response]:
     configuration = QuicConfiguration(is_client=True, alpn_protocols=H3_ALPN, cafile=str(CA_FILE))
-    async with connect(endpoint.host, endpoint.port, configuration=configuration, create_protocol=_H3Client) as client:
-        authority = f"{endpoint.host}:{endpoint.port}"
-        responses = await asyncio.gather(*(client.get(authority, path) for path in paths))
+    async with connect(host, port, configuration=configuration, create_protocol=_H3Client) as client:
+        responses = await asyncio.gather(*(client.get(f"{host}:{port}", path) for path in paths))
     return dict(zip(paths, responses))
 
 
-def h3_get_all(endpoint: Endpoint, paths: list[str]) -> dict[str, H3Response]:
-    """GET every path over one HTTP/3 connection to the endpoint's UDP port."""
-    return asyncio.run(asyncio.wait_for(_get_all(endpoint, paths), TIMEOUT * 2))
+def h3_get_all(host: str, port: int, paths: list[str]) -> dict[str, H3Response]:
+    """GET every path over one HTTP/3 connection to host's UDP port."""
+    return asyncio.run(asyncio.wait_for(_get_all(host, port, paths), TIMEOUT * 2))
+
+
+def main(url: str) -> None:
+    parts = urlsplit(url)
+    response = h3_get_all(parts.hostname, parts.port or 443, [parts.path or "/"])[parts.path or "/"]
+    for status in response.informational:
+        print(f"HTTP/3 {status} (informational)")
+    print(f"HTTP/3 {response.status}")
+    for name, value in response.headers:
+        if not name.startswith(":"):
+            print(f"{name}: {value}")
+    print(f"\n[{len(response.body)} bytes of body]")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
