@@ -39,6 +39,14 @@ test: $(VENV)/installed  ## Probe the running stack on the wire, then unit-test 
 	$(COMPOSE) --profile unit build --quiet $(UNIT_TESTS)
 	for unit in $(UNIT_TESTS); do $(COMPOSE) --profile unit run --rm --no-deps $$unit || exit 1; done
 
+.PHONY: bench
+bench: .docker-engine  ## Measure page loads, browser and throughput (RTT="0,50" RUNS=20; QUICK=1 for a smoke run)
+	@$(COMPOSE) ps --status running --services | grep -qx nginx || { echo "make bench: the lab is not up: run make up first" >&2; exit 1; }
+	@mkdir -p results
+	@python3 -m bench.versions > results/versions.json
+	$(COMPOSE) --profile bench build --quiet bench
+	$(COMPOSE) --profile bench run --rm bench python3 -m bench $(if $(QUICK),--quick,--runs $(or $(RUNS),20) --rtt $(or $(RTT),0,50))
+
 .PHONY: h3
 h3: $(VENV)/installed  ## GET URL=https://localhost:8444/ over HTTP/3 (aioquic) and print the reply
 	@PYTHONPATH=.:tests $(VENV)/bin/python -m wire_h3 $(or $(URL),https://localhost:8444/)

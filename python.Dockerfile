@@ -16,7 +16,7 @@ RUN --mount=type=secret,id=ca_bundle,required=false \
  && /venv/bin/pip install --no-cache-dir --disable-pip-version-check -r /app/requirements.txt
 COPY website /app/website
 WORKDIR /app
-RUN python3 -m website.endpoints --html > website/endpoints.html
+RUN python3 -m website.generate
 COPY ${APP} /app
 ENV PATH=/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 

@@ -31,8 +31,7 @@ def index() -> Response:
     return site_file()
 
 
-@app.get("/endpoints")
-@app.get("/static/<path:name>")
+@app.get("/<path:name>")
 def site_file(name: str | None = None) -> Response:
     file = website.file_for(request.path) or abort(404)
     return send_file(file, mimetype=website.media_type(file))

@@ -5,7 +5,7 @@ import pytest
 import website
 from app import app
 
-SITE = {"/": website.PAGES["/"], **website.ASSETS}
+SITE = {"/": website.PAGES["/"], "/tiles": website.PAGES["/tiles"], **website.ASSETS, **dict(list(website.TILE_ASSETS.items())[:2])}
 
 
 @pytest.mark.parametrize("path", SITE)

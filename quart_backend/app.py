@@ -49,8 +49,7 @@ async def index() -> Response:
     return await site_file()
 
 
-@app.get("/endpoints")
-@app.get("/static/<path:name>")
+@app.get("/<path:name>")
 async def site_file(name: str | None = None) -> Response:
     file = website.file_for(request.path) or abort(404)
     return await send_file(file, mimetype=website.media_type(file))

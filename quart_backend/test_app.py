@@ -8,7 +8,7 @@ import website
 from app import EarlyHints, app
 from website.links import linked_assets
 
-SITE = {"/": website.PAGES["/"], **website.ASSETS}
+SITE = {"/": website.PAGES["/"], "/tiles": website.PAGES["/tiles"], **website.ASSETS, **dict(list(website.TILE_ASSETS.items())[:2])}
 
 
 def get(path: str, http_version: str):

@@ -3,6 +3,8 @@ import socket
 import pytest
 
 from lab import CA_FILE, ENDPOINTS, Endpoint
+
+PAGES = ["/", "/tiles"]
 from website.links import linked_assets
 from wire import http_client
 
@@ -24,12 +26,14 @@ def lab_is_up() -> None:
 
 @pytest.fixture(scope="session")
 def page_bytes() -> dict[Endpoint, dict[str, bytes]]:
-    """Each endpoint's page and linked assets, fetched once over HTTP/2."""
+    """Each endpoint's pages (the Jumbotron, the 120 tiles) and every asset they link."""
     fetched = {}
     for endpoint in ENDPOINTS:
         with http_client(endpoint, http2=True) as client:
-            html = client.get("/").raise_for_status().content
-            fetched[endpoint] = {"/": html} | {
-                path: client.get(path).raise_for_status().content for path in linked_assets(html)
-            }
+            fetched[endpoint] = {}
+            for page in PAGES:
+                html = client.get(page).raise_for_status().content
+                fetched[endpoint] |= {page: html} | {
+                    path: client.get(path).raise_for_status().content for path in linked_assets(html)
+                }
     return fetched

@@ -6,7 +6,7 @@ from twisted.web.test.requesthelper import DummyRequest
 import website
 from server import SiteFiles
 
-SITE = {"/": website.PAGES["/"], **website.ASSETS}
+SITE = {"/": website.PAGES["/"], "/tiles": website.PAGES["/tiles"], **website.ASSETS, **dict(list(website.TILE_ASSETS.items())[:2])}
 
 
 def get(path: str) -> DummyRequest:

@@ -1,4 +1,5 @@
-"""The site every endpoint of the lab serves: the Jumbotron page and its assets.
+"""The site every endpoint of the lab serves: the Jumbotron page and its assets,
+the /endpoints landing page, and the many-assets /tiles page.
 
 One source for all servers, so that any difference a client sees is the
 protocol and the server, never the content. The stylesheet and scripts come
@@ -7,12 +8,16 @@ from Debian's libjs-bootstrap5 and libjs-jquery, installed in every image.
 
 from pathlib import Path
 
+from website import tiles
+
 HERE = Path(__file__).parent
 JAVASCRIPT = Path("/usr/share/javascript")
+GENERATED = HERE / "generated"  # made at image build: python3 -m website.generate
 
 PAGES = {
     "/": HERE / "index.html",
-    "/endpoints": HERE / "endpoints.html",  # made at image build from endpoints.py
+    "/endpoints": GENERATED / "endpoints.html",
+    "/tiles": GENERATED / "tiles.html",
 }
 
 # The stylesheet and scripts index.html links, in the order it links them.
@@ -22,11 +27,14 @@ ASSETS = {
     "/static/js/bootstrap.bundle.min.js": JAVASCRIPT / "bootstrap5/js/bootstrap.bundle.min.js",
 }
 
+TILE_ASSETS = {f"/static/tiles/{name}": GENERATED / "tiles" / name for name in tiles.NAMES}
+
 # Media types; the frameworks add "; charset=utf-8" to text types themselves.
 MEDIA_TYPES = {
     ".html": "text/html",
     ".css": "text/css",
     ".js": "text/javascript",
+    ".png": "image/png",
 }
 
 HEALTH_PATH = "/healthz"
@@ -39,7 +47,7 @@ PRELOAD_LINKS = [
 
 def file_for(path: str) -> Path | None:
     """The file served at a URL path, or None when the site has no such path."""
-    return PAGES.get(path) or ASSETS.get(path)
+    return PAGES.get(path) or ASSETS.get(path) or TILE_ASSETS.get(path)
 
 
 def media_type(file: Path) -> str:

@@ -1,11 +1,9 @@
 """The lab's endpoints: one table for the landing page, `make endpoints` and the probes.
 
     python3 -m website.endpoints           the table, for a terminal
-    python3 -m website.endpoints --html    the /endpoints landing page
 """
 
 import html
-import sys
 from dataclasses import dataclass
 
 
@@ -88,7 +86,4 @@ def landing_page() -> str:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--html"]:
-        sys.stdout.write(landing_page())
-    else:
-        print(table())
+    print(table())

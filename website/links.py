@@ -1,4 +1,4 @@
-"""What a page links, read the way a browser reads it: stylesheets and scripts."""
+"""What a page links, read the way a browser reads it: stylesheets, scripts, images."""
 
 from html.parser import HTMLParser
 
@@ -12,12 +12,12 @@ class _AssetLinks(HTMLParser):
         attributes = dict(attrs)
         if tag == "link" and attributes.get("rel") == "stylesheet" and attributes.get("href"):
             self.paths.append(attributes["href"])
-        elif tag == "script" and attributes.get("src"):
+        elif tag in ("script", "img") and attributes.get("src"):
             self.paths.append(attributes["src"])
 
 
 def linked_assets(html: bytes) -> list[str]:
-    """The stylesheet and script paths an HTML page links, in document order."""
+    """The stylesheet, script and image paths an HTML page links, in document order."""
     parser = _AssetLinks()
     parser.feed(html.decode("utf-8"))
     return parser.paths

@@ -1,0 +1,1 @@
+"""make bench: page loads, throughput and a real browser, measured against the lab."""

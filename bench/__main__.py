@@ -1,0 +1,78 @@
+"""make bench, inside the bench container on the compose network:
+
+    python3 -m bench [--quick] [--runs N] [--rtt 0,50] [--out /results]
+
+Progress while it runs, tables at the end, and under --out a folder per run
+with bench.json (every run, the versions, the machine) and the charts.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+from bench import check, report, run
+from bench.latency import netem_available
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.machine())
+    memory_kb = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")))
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory_kb / 2**20, 1), "kernel": platform.release()}
+
+
+async def measure(arguments) -> dict:
+    results = {"page_loads": [], "browser": [], "throughput": []}
+    for rtt_ms in arguments.rtt:
+        latency = run.latency_for(rtt_ms)
+        print(f"RTT {rtt_ms:g} ms ({latency.method}): page loads, {arguments.runs} runs per case, cold and warm", flush=True)
+        async with latency:
+            results["page_loads"] += await run.page_loads(rtt_ms, arguments.runs, latency)
+            print(f"RTT {rtt_ms:g} ms ({latency.method}): headless Chromium, {arguments.browser_runs} loads each", flush=True)
+            results["browser"] += await run.browser_loads(rtt_ms, arguments.browser_runs, latency)
+    print("throughput (no added latency): h2load", flush=True)
+    results["throughput"] = run.throughput_runs(arguments.requests)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python3 -m bench")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 2 runs per case, RTT 50 ms only")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--rtt", type=lambda text: [float(v) for v in text.split(",")], default=[0.0, 50.0], help="comma-separated ms")
+    parser.add_argument("--out", type=Path, default=Path("/results"))
+    arguments = parser.parse_args()
+    if arguments.quick:
+        arguments.runs, arguments.rtt = 2, [50.0]
+    arguments.browser_runs = 1 if arguments.quick else 5
+    arguments.requests = 500 if arguments.quick else 5000
+
+    started = time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
+    method = "none" if arguments.rtt == [0.0] else ("netem" if netem_available() else "relay")
+    results = asyncio.run(measure(arguments))
+    folder = arguments.out / started
+    folder.mkdir(parents=True, exist_ok=True)
+    versions_file = arguments.out / "versions.json"
+    meta = {
+        "started": started, "finished": time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime()), "quick": arguments.quick,
+        "runs": arguments.runs, "rtts_ms": arguments.rtt, "latency_method": method, "machine": machine(),
+        "versions": json.loads(versions_file.read_text()) if versions_file.exists() else {},
+    }
+    (folder / "bench.json").write_text(json.dumps({"meta": meta, **results}, indent=1))
+    charts = report.charts(results["page_loads"], folder)
+    print(report.page_load_table(results["page_loads"]))
+    print(report.browser_table(results["browser"]))
+    print(report.throughput_table(results["throughput"]))
+    latest = arguments.out / "latest"
+    latest.unlink(missing_ok=True)
+    latest.symlink_to(started)
+    print(f"\nresults: {folder / 'bench.json'}; charts: {', '.join(path.name for path in charts)}")
+    sys.exit(check.main(folder))
+
+
+if __name__ == "__main__":
+    main()
