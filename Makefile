@@ -21,13 +21,14 @@ certs/server%crt certs/server%key: certs/ca.crt certs/server.cnf
 	certs/generate.sh server
 
 .PHONY: up
-up: .docker-engine $(CERTS)  ## Build and start the stack; wait until every service is healthy
+up: $(CERTS)  ## Check Docker, certificates and ports; build, start, wait until all are healthy
+	@python3 tools/preflight.py
 	@$(COMPOSE) up --build --wait || { $(MAKE) --no-print-directory .unhealthy-logs; exit 1; }
 	@$(COMPOSE) ps --format 'table {{.Service}}\t{{.Status}}\t{{.Ports}}'
 
 .PHONY: down
-down:  ## Stop and remove the stack's containers and network
-	$(COMPOSE) down --remove-orphans
+down:  ## Stop and remove the containers, the network and the certificate volume
+	$(COMPOSE) down --remove-orphans --volumes
 
 .PHONY: logs
 logs:  ## Follow every service's logs
@@ -35,7 +36,8 @@ logs:  ## Follow every service's logs
 
 .PHONY: test
 test: $(VENV)/installed  ## Probe the running stack on the wire, then unit-test the apps
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m "not disruptive"
+	$(VENV)/bin/pytest -m disruptive  # stops and restarts containers: last
 	$(COMPOSE) --profile unit build --quiet $(UNIT_TESTS)
 	for unit in $(UNIT_TESTS); do $(COMPOSE) --profile unit run --rm --no-deps $$unit || exit 1; done
 
@@ -71,7 +73,8 @@ $(VENV)/installed: pyproject.toml
 
 .PHONY: .unhealthy-logs
 .unhealthy-logs:
-	@for service in $$($(COMPOSE) ps --all --format '{{.Service}} {{.Health}}' | awk '$$2 != "healthy" {print $$1}'); do \
+	@for service in $$($(COMPOSE) ps --all --format '{{.Service}} {{.State}} {{.Health}} {{.ExitCode}}' \
+			| awk '!($$3 == "healthy" || ($$2 == "exited" && $$NF == 0)) {print $$1}'); do \
 		echo "--- $$service did not become healthy; its last logs:" >&2; \
 		$(COMPOSE) logs --tail=40 $$service >&2; \
 	done

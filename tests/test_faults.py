@@ -1,0 +1,152 @@
+"""Faults, provoked for real: a backend down, a service restarted under load, a
+graceful stop. These stop and restart containers, so they run after every other
+probe (make test runs the `disruptive` marker last) and leave the stack healthy.
+"""
+
+import threading
+import time
+
+import h2.config
+import h2.connection
+import h2.events
+import h2.settings
+import httpx
+import pytest
+
+from lab import ENDPOINTS, NGINX_FLASK
+from stack import SERVERS, compose, inspect, wait_healthy
+from wire import http_client, open_tls, tls_context
+
+pytestmark = pytest.mark.disruptive
+
+QUICK_REPLY = 5.0  # seconds: slower than this is a hang
+# A client gives up on a connection that does not open (TCP and TLS) within this,
+# as browsers do; while a container restarts, Docker's userland proxy may accept
+# a connection it cannot pass on yet.
+CONNECT_TIMEOUT = 3.0
+by_service: dict = {}
+for _endpoint in ENDPOINTS:
+    by_service.setdefault(_endpoint.service, _endpoint)  # nginx: 8443, not the baseline
+
+
+def test_nginx_says_502_quickly_while_flask_is_down_then_recovers_by_itself():
+    compose("stop", "flask_backend")
+    try:
+        started = time.monotonic()
+        with http_client(NGINX_FLASK, http2=True) as client:
+            response = client.get("/")
+        elapsed = time.monotonic() - started
+        seen = (response.status_code, elapsed < QUICK_REPLY, "flask_backend" in response.text, len(response.content) < 512)
+        assert seen == (502, True, True, True), (
+            f"{NGINX_FLASK}/ with flask_backend stopped: expected a short 502 naming flask_backend within "
+            f"{QUICK_REPLY} s, saw {response.status_code} after {elapsed:.1f} s: {response.text[:200]!r}"
+        )
+    finally:
+        wait_healthy("flask_backend")
+    with http_client(NGINX_FLASK, http2=True) as client:
+        status = client.get("/").status_code
+    assert status == 200, f"{NGINX_FLASK}/: expected 200 once flask_backend is back, with no reload of nginx, saw {status}"
+
+
+class LightLoad(threading.Thread):
+    """GET / about 10 times a second, each on a new connection, for a bounded time."""
+
+    def __init__(self, endpoint, seconds: float = 60) -> None:
+        super().__init__(daemon=True)
+        self.endpoint, self.deadline = endpoint, time.monotonic() + seconds
+        self.outcomes: list[tuple[str, float]] = []  # (status or error, seconds it took)
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set() and time.monotonic() < self.deadline:
+            started = time.monotonic()
+            try:
+                with http_client(self.endpoint, http2="h2" in self.endpoint.protocols) as client:
+                    outcome = str(client.get("/", timeout=httpx.Timeout(2 * QUICK_REPLY, connect=CONNECT_TIMEOUT)).status_code)
+            except Exception as error:  # noqa: BLE001 - a clean failure is an outcome
+                outcome = type(error).__name__
+            self.outcomes.append((outcome, time.monotonic() - started))
+            self.stop.wait(0.1)
+
+
+@pytest.mark.parametrize("service", SERVERS)
+def test_restart_under_light_load_never_hangs_and_comes_back_healthy(service):
+    endpoint = by_service.get(service, NGINX_FLASK)  # flask_backend is reached through nginx
+    load = LightLoad(endpoint)
+    load.start()
+    time.sleep(0.5)
+    compose("restart", service)
+    wait_healthy(service)
+    load.stop.set()
+    load.join(timeout=2 * QUICK_REPLY)
+    hung = [(outcome, round(took, 1)) for outcome, took in load.outcomes if took > QUICK_REPLY]
+    assert load.outcomes and not hung, (
+        f"{endpoint} while {service} restarted: expected every request to complete or fail within "
+        f"{QUICK_REPLY} s, saw {len(hung)} of {len(load.outcomes)} take longer: {hung[:5]}"
+    )
+    with http_client(endpoint, http2=True) as client:
+        status = client.get("/").status_code
+    assert status == 200, f"{endpoint}/ after restarting {service}: expected 200, saw {status}"
+
+
+def slow_download_across_a_stop(endpoint, path: str) -> tuple[int, int, str]:
+    """GET path over HTTP/2 with a small flow-control window, acknowledged slowly, so
+    the response is still in flight when `docker compose stop` signals the server.
+    Returns (bytes expected, bytes received, how the stream ended)."""
+    stopper = threading.Thread(target=compose, args=("stop", "--timeout", "20", endpoint.service), daemon=True)
+    with open_tls(endpoint, tls_context(["h2"])) as tls:
+        connection = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+        connection.local_settings = h2.settings.Settings(client=True, initial_values={
+            h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 16 * 1024, h2.settings.SettingCodes.ENABLE_PUSH: 0})
+        connection.initiate_connection()
+        connection.send_headers(1, [(":method", "GET"), (":scheme", "https"), (":authority", f"{endpoint.host}:{endpoint.port}"), (":path", path)], end_stream=True)
+        tls.sendall(connection.data_to_send())
+        expected, received, ending = 0, 0, "still open"
+        deadline = time.monotonic() + 60
+        try:
+            while ending == "still open" and time.monotonic() < deadline:
+                data = tls.recv(65536)
+                if not data:
+                    ending = "connection closed before the stream ended"
+                    break
+                for event in connection.receive_data(data):
+                    match event:
+                        case h2.events.ResponseReceived():
+                            expected = int(dict(event.headers).get("content-length", 0))
+                        case h2.events.DataReceived():
+                            received += len(event.data)
+                            if stopper.ident is None:
+                                stopper.start()  # the response is in flight: stop the server now
+                            time.sleep(0.05)  # a slow reader
+                            connection.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
+                        case h2.events.StreamEnded():
+                            ending = "ended"
+                        case h2.events.StreamReset():
+                            ending = f"reset ({event.error_code!r})"
+                        case h2.events.ConnectionTerminated() if event.last_stream_id >= 1:
+                            # A graceful GOAWAY: RFC 9113 6.8 lets stream 1 finish, but h2 4.4
+                            # closes its state machine on any GOAWAY; keep it reading.
+                            connection.state_machine.state = h2.connection.ConnectionState.CLIENT_OPEN
+                tls.sendall(connection.data_to_send())
+        finally:
+            if stopper.ident is not None:
+                stopper.join(timeout=30)  # the stop must be over before the service is started again
+    return expected, received, ending
+
+
+@pytest.mark.parametrize("service", [
+    "nginx", "quart_backend", "gunicorn_h2",
+    pytest.param("twisted_backend", marks=pytest.mark.xfail(strict=True, reason=(
+        "Twisted 26.10: SIGTERM stops the reactor, which drops open connections at once; "
+        "a response in flight is cut off (twisted.web has no graceful drain)"))),
+])
+def test_stop_drains_the_response_in_flight(service):
+    endpoint = by_service[service]
+    try:
+        expected, received, ending = slow_download_across_a_stop(endpoint, "/static/css/bootstrap.min.css")
+    finally:
+        wait_healthy(service)
+    assert (ending, received) == ("ended", expected) and expected > 0, (
+        f"{endpoint}: expected the in-flight response to finish ({expected} bytes) before {service} stopped, "
+        f"saw {received} bytes, stream {ending}"
+    )

@@ -1,0 +1,100 @@
+"""Least privilege, as Docker runs the servers: no root, nothing to gain, keys kept close."""
+
+import functools
+import socket
+import subprocess
+import tarfile
+
+import pytest
+
+from lab import ROOT
+from stack import SERVER_USER, SERVERS, inspect, run_in
+
+TLS_SERVERS = [service for service in SERVERS if service != "flask_backend"]
+
+
+@pytest.mark.parametrize("service", SERVERS)
+def test_runs_as_non_root_with_no_capabilities_on_a_read_only_root(service):
+    config = inspect(service)
+    seen = {
+        "user": config["Config"]["User"],
+        "read-only root": config["HostConfig"]["ReadonlyRootfs"],
+        "dropped": config["HostConfig"]["CapDrop"],
+        "added": config["HostConfig"]["CapAdd"],
+        "no-new-privileges": "no-new-privileges:true" in (config["HostConfig"]["SecurityOpt"] or []),
+    }
+    expected = {"user": SERVER_USER, "read-only root": True, "dropped": ["ALL"], "added": None, "no-new-privileges": True}
+    assert seen == expected, f"{service}: expected {expected}, saw {seen}"
+
+
+@pytest.mark.parametrize("service", SERVERS)
+def test_every_process_runs_as_the_server_user(service):
+    uids = run_in(service, "grep -h '^Uid:' /proc/[0-9]*/status | sort -u").stdout.split("\n")
+    real_uids = {line.split()[1] for line in uids if line}
+    assert real_uids == {"10001"}, f"{service}: expected every process to run as uid 10001, saw uids {real_uids}"
+
+
+@pytest.mark.parametrize("service", SERVERS)
+def test_root_filesystem_refuses_writes(service):
+    attempt = run_in(service, "touch /etc/h2lab-write-test")
+    assert attempt.returncode != 0 and "Read-only file system" in attempt.stderr, (
+        f"{service}: expected writing /etc to fail on a read-only root, saw rc {attempt.returncode}: {attempt.stderr.strip()}"
+    )
+
+
+@pytest.mark.parametrize("service", TLS_SERVERS)
+def test_private_key_is_the_server_users_alone_and_read_only(service):
+    owner_and_mode = run_in(service, "stat -c '%u %a' /run/certs/server.key").stdout.strip()
+    write = run_in(service, "touch /run/certs/h2lab-write-test")
+    seen = {"owner mode": owner_and_mode, "writable": write.returncode == 0}
+    expected = {"owner mode": "10001 400", "writable": False}
+    assert seen == expected, f"{service}: expected /run/certs/server.key {expected}, saw {seen}"
+
+
+def test_flask_backend_is_not_published_to_the_host():
+    published = inspect("flask_backend")["NetworkSettings"]["Ports"]
+    bound = {port: bindings for port, bindings in published.items() if bindings}
+    assert bound == {}, f"flask_backend: expected no port published to the host, saw {bound}"
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", 8000), timeout=3).close()
+
+
+@pytest.mark.parametrize("service", SERVERS)
+def test_published_ports_bind_to_loopback_only(service):
+    published = inspect(service)["NetworkSettings"]["Ports"]
+    addresses = {binding["HostIp"] for bindings in published.values() if bindings for binding in bindings}
+    assert addresses <= {"127.0.0.1"}, f"{service}: expected ports bound to 127.0.0.1 only, saw {addresses}"
+
+
+def _key_fingerprints() -> dict[str, bytes]:
+    """A line of each private key's base64 body: what would betray a copy of it."""
+    keys = {}
+    for name in ("server.key", "ca.key"):
+        lines = (ROOT / "certs" / name).read_bytes().splitlines()
+        keys[name] = max(lines, key=len)
+    return keys
+
+
+@functools.cache  # flask_backend and gunicorn_h2 share an image
+def _files_holding(image: str, needles: tuple[tuple[str, bytes], ...]) -> list[str]:
+    """Every file, in every layer of the image, that contains one of the needles."""
+    found = []
+    save = subprocess.Popen(["docker", "save", image], stdout=subprocess.PIPE)
+    with tarfile.open(fileobj=save.stdout, mode="r|") as archive:
+        for member in archive:
+            if not member.name.endswith("layer.tar"):
+                continue
+            with tarfile.open(fileobj=archive.extractfile(member), mode="r|") as layer:
+                for entry in layer:
+                    if entry.isfile() and entry.size < 1 << 20:
+                        content = layer.extractfile(entry).read()
+                        found += [f"{member.name}:{entry.name} holds {name}" for name, needle in needles if needle in content]
+    save.wait(timeout=60)
+    return found
+
+
+@pytest.mark.parametrize("service", SERVERS)
+def test_private_keys_are_in_no_image_layer(service):
+    image = inspect(service)["Config"]["Image"]
+    found = _files_holding(image, tuple(_key_fingerprints().items()))
+    assert found == [], f"{service}: expected the lab's private keys in no layer of {image}, found {found}"

@@ -1,0 +1,282 @@
+"""Check what `make up` needs before docker compose tries anything.
+
+    python3 tools/preflight.py [--certs DIR] [--bind ADDRESS] [--ports 8443/tcp,8443/udp]
+                               [--skip-docker]
+
+In order: a Docker engine answers; the certificates are there, readable, in
+date, signed by the lab's CA, and the key matches; no other program holds a
+port the lab publishes. The first problem found is printed as one line,
+`make up: <what is wrong>: <what to do>`, and the exit code is 1.
+Standard library only: the host may have just python3 and openssl.
+"""
+
+import argparse
+import errno
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE_FILE = ROOT / "compose.yaml"
+PROJECT = "h2lab"
+EXPIRY_MARGIN = timedelta(days=1)
+RENEW_SERVER_CERT = "delete certs/server.crt and certs/server.key, then run make certs"
+RENEW_ALL_CERTS = "delete certs/*.crt certs/*.key certs/*.srl (make clean does) and run make up"
+# - "${LAB_BIND:-127.0.0.1}:8443:8443/udp" -> published 8443, udp
+PORT_ENTRY = re.compile(r"""^\s*-\s*["']?(?:.*:)?(?P<published>\d+):\d+(?:/(?P<protocol>tcp|udp))?["']?\s*$""")
+
+
+class NotReady(Exception):
+    """What stops make up, and what to do about it."""
+
+    def __init__(self, problem: str, remedy: str) -> None:
+        super().__init__(f"{problem}: {remedy}")
+
+
+@dataclass(frozen=True)
+class Port:
+    number: int
+    protocol: str  # "tcp" or "udp"
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.protocol}"
+
+
+def run(command: list[str], **options) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, timeout=30, cwd=ROOT, **options)
+
+
+def succeeds(command: list[str]) -> bool:
+    try:
+        return run(command).returncode == 0
+    except subprocess.TimeoutExpired:
+        return False
+
+
+def first_line(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "no output")
+
+
+# --- a. Docker ----------------------------------------------------------------
+
+def check_docker_engine() -> None:
+    if shutil.which("docker") is None:
+        raise NotReady("docker is not installed (no 'docker' on PATH)",
+                       "install Docker (https://docs.docker.com/get-docker/) and run make up again")
+    if not succeeds(["docker", "info"]):
+        raise NotReady("no Docker engine answers ('docker info' failed)",
+                       "start Docker (Docker Desktop, or sudo systemctl start docker) and run make up again")
+    if not succeeds(["docker", "compose", "version"]):
+        raise NotReady("Docker Compose v2 is missing ('docker compose version' failed)",
+                       "install the compose plugin (https://docs.docker.com/compose/install/) and run make up again")
+
+
+def ports_the_lab_publishes_now() -> set[Port]:
+    """The ports the lab's own running containers hold (none when it is down)."""
+    template = "{{range .Publishers}}{{if .PublishedPort}}{{.PublishedPort}}/{{.Protocol}} {{end}}{{end}}"
+    listed = run(["docker", "compose", "--project-name", PROJECT, "ps", "--format", template])
+    if listed.returncode != 0:
+        raise NotReady(f"'docker compose ps' failed ({first_line(listed.stderr)})",
+                       "fix what it names and run make up again")
+    return {parse_port(entry) for entry in listed.stdout.split()}
+
+
+# --- b. Certificates ------------------------------------------------------------
+
+def shown(path: Path) -> str:
+    """The path as the person at the terminal would type it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def openssl(*arguments: str) -> subprocess.CompletedProcess:
+    return run(["openssl", *arguments])
+
+
+def check_readable(path: Path, remedy: str) -> None:
+    if not path.exists():
+        raise NotReady(f"{shown(path)} is missing", remedy)
+    try:
+        path.open("rb").close()
+    except OSError as error:
+        raise NotReady(f"{shown(path)} cannot be read ({error.strerror})",
+                       "give your user read access to it (or run make up as its owner)") from None
+
+
+def check_is_certificate(path: Path, remedy: str) -> None:
+    if openssl("x509", "-noout", "-in", str(path)).returncode != 0:
+        raise NotReady(f"{shown(path)} is not a certificate openssl can read", remedy)
+
+
+def openssl_date(field: str, certificate: Path) -> datetime:
+    """notBefore or notAfter, as `openssl x509 -startdate/-enddate` prints it."""
+    option = {"notBefore": "-startdate", "notAfter": "-enddate"}[field]
+    printed = openssl("x509", "-noout", option, "-in", str(certificate)).stdout.strip()
+    stamp = printed.removeprefix(f"{field}=")  # Nov 23 21:20:53 2026 GMT
+    return datetime.strptime(stamp, "%b %d %H:%M:%S %Y GMT").replace(tzinfo=timezone.utc)
+
+
+def check_in_date(path: Path, remedy: str) -> None:
+    now = datetime.now(timezone.utc)
+    valid_from = openssl_date("notBefore", path)
+    valid_until = openssl_date("notAfter", path)
+    if valid_from > now:
+        raise NotReady(f"{shown(path)} is not valid yet (from {valid_from:%Y-%m-%d %H:%M} UTC; "
+                       "is this machine's clock right?)", remedy)
+    if valid_until <= now:
+        raise NotReady(f"{shown(path)} expired on {valid_until:%Y-%m-%d %H:%M} UTC", remedy)
+    if valid_until - now < EXPIRY_MARGIN:
+        raise NotReady(f"{shown(path)} expires within a day ({valid_until:%Y-%m-%d %H:%M} UTC)", remedy)
+
+
+def check_signed_by(certificate: Path, ca: Path) -> None:
+    verified = openssl("verify", "-CAfile", str(ca), str(certificate))
+    if verified.returncode != 0:
+        reason = re.search(r"error \d+ at \d+ depth lookup: (.+)", verified.stdout + verified.stderr)
+        why = reason.group(1).strip() if reason else first_line(verified.stderr)
+        raise NotReady(f"{shown(certificate)} does not verify against {shown(ca)} ({why})", RENEW_SERVER_CERT)
+
+
+def check_key_matches(key: Path, certificate: Path) -> None:
+    key_public = openssl("pkey", "-pubout", "-in", str(key))
+    if key_public.returncode != 0:
+        raise NotReady(f"{shown(key)} is not a private key openssl can read", RENEW_SERVER_CERT)
+    certificate_public = openssl("x509", "-noout", "-pubkey", "-in", str(certificate))
+    if key_public.stdout != certificate_public.stdout:
+        raise NotReady(f"{shown(key)} does not match {shown(certificate)}", RENEW_SERVER_CERT)
+
+
+def check_certificates(certs: Path) -> None:
+    if shutil.which("openssl") is None:
+        raise NotReady("openssl is not installed",
+                       "install it (apt install openssl, brew install openssl) and run make up again")
+    ca, certificate, key = certs / "ca.crt", certs / "server.crt", certs / "server.key"
+    check_readable(ca, "run make certs (make up makes it)")
+    check_readable(certificate, "run make certs (make up makes it)")
+    check_readable(key, RENEW_SERVER_CERT)
+    check_is_certificate(ca, RENEW_ALL_CERTS)
+    check_in_date(ca, RENEW_ALL_CERTS)
+    check_is_certificate(certificate, RENEW_SERVER_CERT)
+    check_in_date(certificate, RENEW_SERVER_CERT)
+    check_signed_by(certificate, ca)
+    check_key_matches(key, certificate)
+
+
+# --- c. Ports -------------------------------------------------------------------
+
+def parse_port(entry: str) -> Port:
+    """'8443/udp' -> Port(8443, 'udp'); '8445' -> Port(8445, 'tcp')."""
+    number, _, protocol = entry.strip().partition("/")
+    if not number.isdigit() or protocol not in ("", "tcp", "udp"):
+        raise ValueError(f"not a port like 8443/tcp: {entry!r}")
+    return Port(int(number), protocol or "tcp")
+
+
+def port_list(text: str) -> list[Port]:
+    return [parse_port(entry) for entry in text.split(",") if entry.strip()]
+
+
+def published_ports(compose_text: str) -> list[Port]:
+    """The host ports of compose.yaml's `ports:` lists, in order, each once."""
+    found: list[Port] = []
+    ports_indent = None  # set while inside a ports: list
+    for line in compose_text.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if line.strip() == "ports:":
+            ports_indent = indent
+        elif ports_indent is not None and line.strip() and indent <= ports_indent:
+            ports_indent = None
+        elif ports_indent is not None and (entry := PORT_ENTRY.match(line)):
+            port = Port(int(entry["published"]), entry["protocol"] or "tcp")
+            if port not in found:
+                found.append(port)
+    return found
+
+
+def holder_of(port: Port) -> str:
+    """' (docker-proxy, pid 22692)' when ss can name who holds the port, else ''."""
+    if shutil.which("ss") is None:
+        return ""
+    try:
+        listed = run(["ss", "-Hlnp", f"--{port.protocol}", "sport", "=", f":{port.number}"])
+    except subprocess.TimeoutExpired:
+        return ""
+    holder = re.search(r'users:\(\("([^"]+)",pid=(\d+)', listed.stdout)
+    return f" ({holder[1]}, pid {holder[2]})" if holder else ""
+
+
+def check_port_free(address: str, port: Port) -> None:
+    where = f"{address}:{port}"
+    kind = socket.SOCK_STREAM if port.protocol == "tcp" else socket.SOCK_DGRAM
+    try:
+        family, _, _, _, socket_address = socket.getaddrinfo(address.strip("[]"), port.number, type=kind)[0]
+    except socket.gaierror:
+        raise NotReady(f"the bind address {address} is not an address of this host",
+                       "set LAB_BIND to one (or unset it for 127.0.0.1) and run make up again") from None
+    with socket.socket(family, kind) as probe:
+        if kind == socket.SOCK_STREAM:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Docker does: TIME_WAIT is no owner
+        try:
+            probe.bind(socket_address)
+            if kind == socket.SOCK_STREAM:
+                probe.listen()
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise NotReady(f"{where} is already in use by another program{holder_of(port)}",
+                               "stop it, or free the port, and run make up again") from None
+            raise NotReady(f"cannot bind {where} ({error.strerror})",
+                           "set LAB_BIND to an address of this host (or unset it for 127.0.0.1) "
+                           "and run make up again") from None
+
+
+def check_ports(address: str, ports: list[Port], held_by_lab: set[Port]) -> None:
+    if not ports:
+        raise NotReady(f"found no ports: entries in {shown(COMPOSE_FILE)}",
+                       'write them as - "${LAB_BIND:-127.0.0.1}:8443:8443/udp"')
+    for port in ports:
+        if port not in held_by_lab:
+            check_port_free(address, port)
+
+
+# --- main -------------------------------------------------------------------------
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Check what make up needs before docker compose runs.")
+    parser.add_argument("--certs", type=Path, default=ROOT / "certs", help="certificates folder (certs/)")
+    parser.add_argument("--bind", default=os.environ.get("LAB_BIND") or "127.0.0.1",
+                        help="address the ports bind to (LAB_BIND, else 127.0.0.1)")
+    parser.add_argument("--ports", type=port_list,
+                        help="ports to check, e.g. 8443/tcp,8443/udp (default: compose.yaml's ports:)")
+    parser.add_argument("--skip-docker", action="store_true",
+                        help="ask Docker nothing: neither whether it answers nor which ports the lab holds")
+    return parser.parse_args()
+
+
+def preflight(options: argparse.Namespace) -> None:
+    if not options.skip_docker:
+        check_docker_engine()
+    check_certificates(options.certs.resolve())
+    ports = options.ports if options.ports is not None else published_ports(COMPOSE_FILE.read_text())
+    held_by_lab = set() if options.skip_docker else ports_the_lab_publishes_now()
+    check_ports(options.bind, ports, held_by_lab)
+
+
+def main() -> int:
+    try:
+        preflight(arguments())
+    except NotReady as problem:
+        print(f"make up: {problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
