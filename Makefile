@@ -5,6 +5,8 @@ COMPOSE := docker compose
 VENV := .venv
 CERTS := certs/ca.crt certs/server.crt certs/server.key
 UNIT_TESTS := flask_unit quart_unit twisted_unit
+RTT ?= 0,50
+RUNS ?= 20
 
 .PHONY: help
 help:  ## List the targets (this)
@@ -47,7 +49,7 @@ bench: .docker-engine  ## Measure page loads, browser and throughput (RTT="0,50"
 	@mkdir -p results
 	@python3 -m bench.versions > results/versions.json
 	$(COMPOSE) --profile bench build --quiet bench
-	$(COMPOSE) --profile bench run --rm bench python3 -m bench $(if $(QUICK),--quick,--runs $(or $(RUNS),20) --rtt $(or $(RTT),0,50))
+	$(COMPOSE) --profile bench run --rm --no-deps bench python3 -m bench $(if $(QUICK),--quick,--runs $(RUNS) --rtt $(RTT))
 
 .PHONY: h3
 h3: $(VENV)/installed  ## GET URL=https://localhost:8444/ over HTTP/3 (aioquic) and print the reply
