@@ -19,6 +19,20 @@ from bench import check, report, run
 from bench.latency import netem_available
 
 
+def clients() -> dict:
+    """The measuring side's own versions."""
+    import importlib.metadata
+    import subprocess
+
+    def first_line(command: list[str]) -> str:
+        done = subprocess.run(command, capture_output=True, text=True)
+        return (done.stdout or done.stderr).strip().splitlines()[0]
+
+    return {"python": platform.python_version(), "chromium": first_line(["chromium", "--version"]),
+            "h2load": first_line(["h2load", "--version"])} | {
+        package: importlib.metadata.version(package) for package in ("h2", "h11", "aioquic", "playwright")}
+
+
 def machine() -> dict:
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.machine())
     memory_kb = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")))
@@ -61,6 +75,7 @@ def main() -> None:
         "started": started, "finished": time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime()), "quick": arguments.quick,
         "runs": arguments.runs, "rtts_ms": arguments.rtt, "latency_method": method, "machine": machine(),
         "versions": json.loads(versions_file.read_text()) if versions_file.exists() else {},
+        "clients": clients(),
     }
     (folder / "bench.json").write_text(json.dumps({"meta": meta, **results}, indent=1))
     charts = report.charts(results["page_loads"], folder)

@@ -32,7 +32,7 @@ def problems(folder: Path) -> list[str]:
                     if len(rows) != 1 or len(rows[0]["runs"]) != data["meta"]["runs"]:
                         found.append(f"{name}: expected one row of {data['meta']['runs']} runs, found {len(rows)} rows")
                         continue
-                    limit = CONNECTION_LIMIT[case.protocol] if mode == "cold" else 0
+                    limit = CONNECTION_LIMIT[case.protocol]  # warm runs reconnect only where a server ended keep-alive
                     for run in rows[0]["runs"]:
                         if run["connections"] > limit or not run["every_asset_once"]:
                             found.append(f"{name}: a run opened {run['connections']} connections (at most {limit}) "

@@ -16,6 +16,7 @@ class _Connection:
     def __init__(self, tls: CountingTLS, origin: Origin) -> None:
         self.tls, self._origin = tls, origin
         self._http = h11.Connection(h11.CLIENT)
+        self.closed = False
 
     async def get(self, path: str) -> bytes:
         request = h11.Request(method="GET", target=path, headers=[("host", self._origin.authority), ("user-agent", "h2lab-bench")])
@@ -33,7 +34,10 @@ class _Connection:
                 break
         if status != 200:
             raise ConnectionError(f"GET {path}: HTTP/1.1 {status}")
-        self._http.start_next_cycle()
+        if self._http.our_state is h11.MUST_CLOSE or self._http.their_state is not h11.DONE:
+            self.closed = True  # the server ended keep-alive (Connection: close)
+        else:
+            self._http.start_next_cycle()
         return body
 
 
@@ -44,14 +48,22 @@ class Http1Loader:
         self._origin = origin
         self._context = client_context(ca_file, ["http/1.1"])
         self._slots: dict[int, _Connection] = {}
+        self._retired = (0, 0)  # wire bytes of connections the server closed
         self.opened = 0
 
     def wire_bytes(self) -> tuple[int, int]:
         connections = [slot.tls for slot in self._slots.values()]
-        return sum(c.bytes_in for c in connections), sum(c.bytes_out for c in connections)
+        current = sum(c.bytes_in for c in connections), sum(c.bytes_out for c in connections)
+        return self._retired[0] + current[0], self._retired[1] + current[1]
 
     async def _slot(self, index: int) -> _Connection:
-        if index not in self._slots:
+        """The connection in this slot: kept alive, or a new one where there is none or the server closed it."""
+        slot = self._slots.get(index)
+        if slot is None or slot.closed:
+            if slot is not None:
+                in_, out = self._retired
+                self._retired = (in_ + slot.tls.bytes_in, out + slot.tls.bytes_out)
+                slot.tls.close()
             tls = await CountingTLS.open(self._origin.address, self._origin.server_name, self._context)
             self.opened += 1
             self._slots[index] = _Connection(tls, self._origin)
@@ -65,9 +77,9 @@ class Http1Loader:
         queue = deque(linked_assets(html))
 
         async def worker(index: int) -> None:
-            connection = await self._slot(index)
             while queue:
                 path = queue.popleft()
+                connection = await self._slot(index)
                 await connection.get(path)
                 fetched[path] += 1
 

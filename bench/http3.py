@@ -9,6 +9,7 @@ from aioquic.asyncio.protocol import QuicConnectionProtocol
 from aioquic.h3.connection import H3_ALPN, H3Connection
 from aioquic.h3.events import DataReceived, HeadersReceived
 from aioquic.quic.configuration import QuicConfiguration
+from aioquic.quic.events import ConnectionTerminated
 
 from bench.pageload import Origin, PageLoad, Stopwatch
 from website.links import linked_assets
@@ -45,6 +46,7 @@ class _Client(QuicConnectionProtocol):
         self._bodies: dict[int, bytes] = {}
         self._statuses: dict[int, int] = {}
         self._done: dict[int, asyncio.Future] = {}
+        self.terminated = False
 
     @property
     def stream_limit(self) -> int:
@@ -71,6 +73,12 @@ class _Client(QuicConnectionProtocol):
         return body
 
     def quic_event_received(self, event) -> None:
+        if isinstance(event, ConnectionTerminated):
+            # e.g. nginx's "reached maximum number of requests": what is still open is lost
+            self.terminated = True
+            for done in self._done.values():
+                if not done.done():
+                    done.set_exception(ConnectionResetError(f"QUIC connection closed: {event.reason_phrase}"))
         for http_event in self._http.handle_event(event):
             stream_id = getattr(http_event, "stream_id", None)
             if stream_id not in self._done:
@@ -91,33 +99,49 @@ class Http3Loader:
     def __init__(self, origin: Origin, ca_file: str) -> None:
         self._origin = origin
         self._configuration = QuicConfiguration(is_client=True, alpn_protocols=H3_ALPN, cafile=ca_file, server_name=origin.server_name)
-        self._stack = contextlib.AsyncExitStack()
+        self._connection: contextlib.AbstractAsyncContextManager | None = None
         self._client: _Client | None = None
+        self._reconnecting = asyncio.Lock()
+        self._retired = (0, 0)  # wire bytes of connections closed before this one
         self.opened = 0
 
     def wire_bytes(self) -> tuple[int, int]:
-        return tuple(self._client.counts) if self._client else (0, 0)
+        current = tuple(self._client.counts) if self._client else (0, 0)
+        return self._retired[0] + current[0], self._retired[1] + current[1]
+
+    async def _ready(self) -> _Client:
+        """The open connection, or a new one where there is none or the server closed it."""
+        async with self._reconnecting:
+            if self._client is None or self._client.terminated:
+                await self.close()
+                self._connection = connect(self._origin.dial_host, self._origin.port, configuration=self._configuration, create_protocol=_Client)
+                self._client = await self._connection.__aenter__()
+                self.opened += 1
+            return self._client
+
+    async def _get(self, path: str) -> bytes:
+        try:
+            return await (await self._ready()).get(self._origin.authority, path)
+        except ConnectionResetError:
+            return await (await self._ready()).get(self._origin.authority, path)  # once more, as browsers do
 
     async def load(self, page: str) -> PageLoad:
         watch = Stopwatch(self)
-        if self._client is None:
-            self._client = await self._stack.enter_async_context(
-                connect(self._origin.dial_host, self._origin.port, configuration=self._configuration, create_protocol=_Client)
-            )
-            self.opened += 1
         fetched: Counter = Counter()
-        html = await self._client.get(self._origin.authority, page)
+        html = await self._get(page)
         fetched[page] += 1
         limit = asyncio.Semaphore(MAX_OPEN_STREAMS)
 
         async def fetch(path: str) -> None:
             async with limit:
-                await self._client.get(self._origin.authority, path)
+                await self._get(path)
                 fetched[path] += 1
 
         await asyncio.gather(*(fetch(path) for path in linked_assets(html)))
         return watch.result(fetched, streams_per_round=min(MAX_OPEN_STREAMS, self._client.stream_limit))
 
     async def close(self) -> None:
-        await self._stack.aclose()
-        self._client = None
+        if self._connection is not None:
+            self._retired = self.wire_bytes()
+            await self._connection.__aexit__(None, None, None)
+        self._connection = self._client = None
