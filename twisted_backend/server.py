@@ -18,6 +18,11 @@ import website
 PORT = 8446
 CERTIFICATE = FilePath("/run/certs/server.crt")
 PRIVATE_KEY = FilePath("/run/certs/server.key")
+# Seconds a connection may stay silent before it is dropped (Twisted's default:
+# 60). Twisted restarts this clock on every frame, and keeps a connection it
+# refused with GOAWAY open until the clock runs out (plus its 15 s abortTimeout),
+# so this is also how long such a connection lingers.
+IDLE_TIMEOUT = 10
 
 
 class SiteFiles(resource.Resource):
@@ -53,5 +58,5 @@ def tls_options() -> ssl.CertificateOptions:
 
 if __name__ == "__main__":
     globalLogBeginner.beginLoggingTo([textFileLogObserver(sys.stdout)])
-    reactor.listenSSL(PORT, server.Site(SiteFiles()), tls_options())
+    reactor.listenSSL(PORT, server.Site(SiteFiles(), timeout=IDLE_TIMEOUT), tls_options())
     reactor.run()

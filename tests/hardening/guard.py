@@ -1,0 +1,102 @@
+"""What must hold while an endpoint is attacked: a polite neighbour keeps getting 200,
+the service stays up and healthy, and its logs show no crash.
+
+    with guarded(endpoint):
+        ...attack...
+"""
+
+import subprocess
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Iterator
+
+from lab import Endpoint
+from stack import compose, wait_healthy
+from wire import h2_get, http_client
+
+# Log lines that mean the server crashed or failed inside, not that it refused a client.
+CRASH_SIGNS = ("Traceback", "Unhandled Error", "Unhandled error", "[crit]", "[alert]", "[emerg]", "exited on signal", "WORKER TIMEOUT")
+POLITE_PAUSE = 0.1  # seconds between the neighbour's requests
+POLITE_MAX_REQUESTS = 600  # the neighbour's bound, whatever the attack's length
+
+
+class PoliteNeighbour(threading.Thread):
+    """GET / in a loop over its own HTTP/2 connection, recording every outcome."""
+
+    def __init__(self, endpoint: Endpoint):
+        super().__init__(daemon=True, name=f"neighbour-{endpoint.name}")
+        self.endpoint = endpoint
+        self.outcomes: list[str] = []  # "200", "503", or the error
+        self.first = threading.Event()
+        self._finished = threading.Event()
+
+    def run(self) -> None:
+        with http_client(self.endpoint, http2=True) as client:
+            for _ in range(POLITE_MAX_REQUESTS):
+                try:
+                    self.outcomes.append(str(client.get("/").status_code))
+                except Exception as error:  # noqa: BLE001 - every failure is an outcome to report
+                    self.outcomes.append(f"{type(error).__name__}: {error}")
+                self.first.set()
+                if self._finished.wait(POLITE_PAUSE):
+                    break
+
+    def finish(self) -> list[str]:
+        self._finished.set()
+        self.join(timeout=15)
+        return self.outcomes
+
+
+def container_state(service: str) -> str:
+    """When the container started, and its health: a restart or a crash changes it."""
+    container_id = compose("ps", "-q", service).stdout.strip()  # by id: compose renames while recreating
+    inspected = subprocess.run(
+        ["docker", "inspect", "--format", "{{.State.StartedAt}} {{.State.Status}} {{.State.Health.Status}}", container_id],
+        capture_output=True, text=True, timeout=10,
+    )
+    return inspected.stdout.strip() or inspected.stderr.strip()
+
+
+def healthy_state(service: str) -> str:
+    """Attack only a healthy service, so that what goes wrong afterwards is the attack's doing."""
+    wait_healthy(service)
+    return container_state(service)
+
+
+def logs_since(service: str, since: str) -> str:
+    logged = compose("logs", "--no-log-prefix", "--since", since, service)
+    return logged.stdout + logged.stderr
+
+
+def crash_lines(log: str) -> list[str]:
+    return [line for line in log.splitlines() if any(sign in line for sign in CRASH_SIGNS)]
+
+
+@contextmanager
+def guarded(endpoint: Endpoint) -> Iterator[None]:
+    """Run the attack in the with-block; then check the neighbour, the container and the logs."""
+    before = healthy_state(endpoint.service)
+    since = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    neighbour = PoliteNeighbour(endpoint)
+    neighbour.start()
+    neighbour.first.wait(10)
+    try:
+        yield
+    finally:
+        outcomes = neighbour.finish()
+    failed = [outcome for outcome in outcomes if outcome != "200"]
+    assert outcomes and not failed, (
+        f"{endpoint}: expected a polite client's GET / to get 200 throughout the attack, "
+        f"saw {len(failed)} of {len(outcomes)} fail: {failed[:3]}"
+    )
+    status = h2_get(endpoint, "/", enable_push=False).response.status
+    assert status == 200, f"{endpoint}: expected GET / on a new connection after the attack to get 200, got {status}"
+    time.sleep(0.3)  # let the last log lines reach docker
+    crashes = crash_lines(logs_since(endpoint.service, since))
+    assert not crashes, f"{endpoint}: expected no crash in {endpoint.service}'s logs during the attack, saw: {crashes[:5]}"
+    after = container_state(endpoint.service)
+    assert after == before and after.endswith("running healthy"), (
+        f"{endpoint}: expected {endpoint.service} up and healthy as before ({before}), saw {after}"
+    )

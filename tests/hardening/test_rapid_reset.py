@@ -1,0 +1,41 @@
+"""Rapid reset (CVE-2023-44487): thousands of requests opened and cancelled at once on one
+connection. The server must cut the connection short, and serve everyone else meanwhile."""
+
+import pytest
+from hyperframe.frame import RstStreamFrame
+
+from abuse import AbusiveConnection, http2_endpoints
+from guard import guarded
+
+pytestmark = pytest.mark.hardening
+
+PAIRS = 3000  # HEADERS + RST_STREAM(CANCEL) pairs, more than any server's per-connection request limit
+PAIRS_PER_WRITE = 100
+CANCEL = 0x8
+WATCH_SECONDS = 5
+
+
+def rapid_resets(attacker: AbusiveConnection, first_stream: int, count: int) -> bytes:
+    stream_ids = range(first_stream, first_stream + 2 * count, 2)
+    return b"".join(
+        attacker.headers_frame(stream_id, attacker.encoder.encode(attacker.request_headers()))
+        + RstStreamFrame(stream_id, error_code=CANCEL).serialize()
+        for stream_id in stream_ids
+    )
+
+
+@pytest.mark.parametrize("endpoint", http2_endpoints({
+    "quart_backend": "Hypercorn 0.18.0: reset streams stay in its priority tree; the 1001st raises "
+                     "priority.TooManyStreamsError, unhandled (ExceptionGroup traceback), connection dropped without GOAWAY",
+    "twisted_backend": "Twisted 26.10.0: a HEADERS and its RST_STREAM in one read make it render the already-closed "
+                       "stream: StreamIDTooLowError, then StreamClosedError logged as Unhandled Error, connection dropped without GOAWAY",
+}))
+def test_rapid_reset(endpoint, observe):
+    with guarded(endpoint), AbusiveConnection(endpoint) as attacker:
+        for first_stream in range(1, 2 * PAIRS, 2 * PAIRS_PER_WRITE):
+            attacker.send(rapid_resets(attacker, first_stream, PAIRS_PER_WRITE))
+        verdict = observe(attacker.watch(WATCH_SECONDS))
+        assert verdict.goaway or verdict.closed_after is not None, (
+            f"{endpoint}: expected {PAIRS} HEADERS+RST_STREAM pairs on one connection to end it "
+            f"(GOAWAY or close within {WATCH_SECONDS} s), saw {verdict}"
+        )
