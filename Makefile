@@ -10,7 +10,7 @@ RUNS ?= 20
 
 .PHONY: help
 help:  ## List the targets (this)
-	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / {printf "  make %-8s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk -F ':.*## ' '/^[a-z][a-z0-9-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: certs
 certs: $(CERTS)  ## Make the lab's CA and server certificate (only those missing)
@@ -37,7 +37,7 @@ logs:  ## Follow every service's logs
 	$(COMPOSE) logs --follow --tail=100
 
 .PHONY: test
-test: $(VENV)/installed  ## Probe the running stack on the wire, then unit-test the apps
+test: $(VENV)/installed  ## Probe the running stack on the wire, attack it, fault it; unit-test the apps
 	$(VENV)/bin/pytest -m "not disruptive"
 	$(VENV)/bin/pytest -m disruptive  # stops and restarts containers: last
 	$(COMPOSE) --profile unit build --quiet $(UNIT_TESTS)
