@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 from bench import check, report, run
-from bench.latency import netem_available
 
 
 def clients() -> dict:
@@ -39,10 +38,12 @@ def machine() -> dict:
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory_kb / 2**20, 1), "kernel": platform.release()}
 
 
-async def measure(arguments) -> dict:
-    results = {"page_loads": [], "browser": [], "throughput": []}
+async def measure(arguments) -> tuple[dict, dict]:
+    """The results, and how latency was added at each RTT ("none", "netem" or "relay")."""
+    results, latency_methods = {"page_loads": [], "browser": [], "throughput": []}, {}
     for rtt_ms in arguments.rtt:
         latency = run.latency_for(rtt_ms)
+        latency_methods[f"{rtt_ms:g}"] = latency.method
         print(f"RTT {rtt_ms:g} ms ({latency.method}): page loads, {arguments.runs} runs per case, cold and warm", flush=True)
         async with latency:
             results["page_loads"] += await run.page_loads(rtt_ms, arguments.runs, latency)
@@ -50,7 +51,7 @@ async def measure(arguments) -> dict:
             results["browser"] += await run.browser_loads(rtt_ms, arguments.browser_runs, latency)
     print("throughput (no added latency): h2load", flush=True)
     results["throughput"] = run.throughput_runs(arguments.requests)
-    return results
+    return results, latency_methods
 
 
 def main() -> None:
@@ -66,14 +67,13 @@ def main() -> None:
     arguments.requests = 500 if arguments.quick else 5000
 
     started = time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
-    method = "none" if arguments.rtt == [0.0] else ("netem" if netem_available() else "relay")
-    results = asyncio.run(measure(arguments))
+    results, latency_methods = asyncio.run(measure(arguments))
     folder = arguments.out / started
     folder.mkdir(parents=True, exist_ok=True)
     versions_file = arguments.out / "versions.json"
     meta = {
         "started": started, "finished": time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime()), "quick": arguments.quick,
-        "runs": arguments.runs, "rtts_ms": arguments.rtt, "latency_method": method, "machine": machine(),
+        "runs": arguments.runs, "rtts_ms": arguments.rtt, "latency_method": latency_methods, "machine": machine(),
         "versions": json.loads(versions_file.read_text()) if versions_file.exists() else {},
         "clients": clients(),
     }
