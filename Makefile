@@ -62,7 +62,6 @@ endpoints:  ## Print the lab's endpoints: port, what, protocols, extras
 .PHONY: clean
 clean: down  ## Remove the stack's images, the probes' venv and the certificates
 	$(COMPOSE) --profile unit --profile bench down --rmi local --volumes
-	docker image rm --force h2lab-flask  # named in compose.yaml, so --rmi local keeps it
 	rm -rf $(VENV) certs/*.crt certs/*.key certs/*.srl *.egg-info build
 
 $(VENV)/installed: pyproject.toml
