@@ -1,8 +1,9 @@
-"""HTTP/3 page loads: one QUIC connection (aioquic), every request a QUIC stream."""
+"""HTTP/3 on one QUIC connection (aioquic): page loads, and the client the probes use too."""
 
 import asyncio
 import contextlib
 from collections import Counter
+from dataclasses import dataclass, field
 
 from aioquic.asyncio.client import connect
 from aioquic.asyncio.protocol import QuicConnectionProtocol
@@ -38,13 +39,22 @@ class _CountingTransport:
         return getattr(self._transport, name)
 
 
-class _Client(QuicConnectionProtocol):
+@dataclass
+class H3Response:
+    status: int = 0
+    informational: list[int] = field(default_factory=list)  # 1xx statuses (103), in order
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+
+
+class H3Client(QuicConnectionProtocol):
+    """GETs over one QUIC connection, counting the UDP bytes both ways."""
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.counts = [0, 0]  # UDP payload bytes in, out
         self._http = _NoPushH3(self._quic)
-        self._bodies: dict[int, bytes] = {}
-        self._statuses: dict[int, int] = {}
+        self._responses: dict[int, H3Response] = {}
         self._done: dict[int, asyncio.Future] = {}
         self.terminated = False
 
@@ -59,18 +69,17 @@ class _Client(QuicConnectionProtocol):
         self.counts[0] += len(data)
         super().datagram_received(data, address)
 
-    async def get(self, authority: str, path: str) -> bytes:
+    async def get(self, authority: str, path: str) -> H3Response:
         stream_id = self._quic.get_next_available_stream_id()
-        self._bodies[stream_id] = b""
+        self._responses[stream_id] = H3Response()
         self._done[stream_id] = asyncio.get_running_loop().create_future()
         self._http.send_headers(stream_id, [(b":method", b"GET"), (b":scheme", b"https"), (b":authority", authority.encode()), (b":path", path.encode())], end_stream=True)
         self.transmit()
-        await asyncio.wait_for(self._done[stream_id], TIMEOUT)
-        del self._done[stream_id]
-        status, body = self._statuses.pop(stream_id, 0), self._bodies.pop(stream_id)
-        if status != 200:
-            raise ConnectionError(f"GET {path}: HTTP/3 {status}")
-        return body
+        try:
+            await asyncio.wait_for(self._done[stream_id], TIMEOUT)
+        finally:
+            del self._done[stream_id]
+        return self._responses.pop(stream_id)
 
     def quic_event_received(self, event) -> None:
         if isinstance(event, ConnectionTerminated):
@@ -83,12 +92,16 @@ class _Client(QuicConnectionProtocol):
             stream_id = getattr(http_event, "stream_id", None)
             if stream_id not in self._done:
                 continue
+            response = self._responses[stream_id]
             if isinstance(http_event, HeadersReceived):
-                status = int(dict(http_event.headers)[b":status"])
-                if status >= 200:  # not a 103
-                    self._statuses[stream_id] = status
+                headers = [(name.decode(), value.decode()) for name, value in http_event.headers]
+                status = int(dict(headers)[":status"])
+                if status < 200:
+                    response.informational.append(status)
+                else:
+                    response.status, response.headers = status, headers
             elif isinstance(http_event, DataReceived):
-                self._bodies[stream_id] += http_event.data
+                response.body += http_event.data
             if http_event.stream_ended and not self._done[stream_id].done():
                 self._done[stream_id].set_result(None)
 
@@ -100,7 +113,7 @@ class Http3Loader:
         self._origin = origin
         self._configuration = QuicConfiguration(is_client=True, alpn_protocols=H3_ALPN, cafile=ca_file, server_name=origin.server_name)
         self._connection: contextlib.AbstractAsyncContextManager | None = None
-        self._client: _Client | None = None
+        self._client: H3Client | None = None
         self._reconnecting = asyncio.Lock()
         self._retired = (0, 0)  # wire bytes of connections closed before this one
         self.opened = 0
@@ -109,21 +122,24 @@ class Http3Loader:
         current = tuple(self._client.counts) if self._client else (0, 0)
         return self._retired[0] + current[0], self._retired[1] + current[1]
 
-    async def _ready(self) -> _Client:
+    async def _ready(self) -> H3Client:
         """The open connection, or a new one where there is none or the server closed it."""
         async with self._reconnecting:
             if self._client is None or self._client.terminated:
                 await self.close()
-                self._connection = connect(self._origin.dial_host, self._origin.port, configuration=self._configuration, create_protocol=_Client)
+                self._connection = connect(self._origin.dial_host, self._origin.port, configuration=self._configuration, create_protocol=H3Client)
                 self._client = await self._connection.__aenter__()
                 self.opened += 1
             return self._client
 
     async def _get(self, path: str) -> bytes:
         try:
-            return await (await self._ready()).get(self._origin.authority, path)
+            response = await (await self._ready()).get(self._origin.authority, path)
         except ConnectionResetError:
-            return await (await self._ready()).get(self._origin.authority, path)  # once more, as browsers do
+            response = await (await self._ready()).get(self._origin.authority, path)  # once more, as browsers do
+        if response.status != 200:
+            raise ConnectionError(f"GET {path}: HTTP/3 {response.status}")
+        return response.body
 
     async def load(self, page: str) -> PageLoad:
         watch = Stopwatch(self)
