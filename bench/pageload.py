@@ -63,6 +63,7 @@ class Stopwatch:
 
 
 def make_loader(protocol: str, origin: Origin, ca_file: str):
+    # Imported here: the loaders import Origin, PageLoad and Stopwatch from this module.
     from bench.http1 import Http1Loader
     from bench.http2 import Http2Loader
     from bench.http3 import Http3Loader

@@ -1,6 +1,5 @@
 """One bench run: page loads at each RTT, the browser, then throughput."""
 
-import asyncio
 import time
 
 from bench import browser, throughput

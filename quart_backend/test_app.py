@@ -8,7 +8,8 @@ import website
 from app import EarlyHints, app
 from website.links import linked_assets
 
-SITE = {"/": website.PAGES["/"], "/tiles": website.PAGES["/tiles"], **website.ASSETS, **dict(list(website.TILE_ASSETS.items())[:2])}
+TILE, TILE_FILE = next(iter(website.TILE_ASSETS.items()))
+SITE = {**website.PAGES, **website.ASSETS, TILE: TILE_FILE}
 
 
 def get(path: str, http_version: str):

@@ -2,9 +2,8 @@ import socket
 
 import pytest
 
+import website
 from lab import CA_FILE, ENDPOINTS, Endpoint
-
-PAGES = ["/", "/tiles"]
 from website.links import linked_assets
 from wire import http_client
 
@@ -26,12 +25,12 @@ def lab_is_up() -> None:
 
 @pytest.fixture(scope="session")
 def page_bytes() -> dict[Endpoint, dict[str, bytes]]:
-    """Each endpoint's pages (the Jumbotron, the 120 tiles) and every asset they link."""
+    """Each endpoint's pages (the Jumbotron, the tiles, /endpoints) and every asset they link."""
     fetched = {}
     for endpoint in ENDPOINTS:
         with http_client(endpoint, http2=True) as client:
             fetched[endpoint] = {}
-            for page in PAGES:
+            for page in website.PAGES:
                 html = client.get(page).raise_for_status().content
                 fetched[endpoint] |= {page: html} | {
                     path: client.get(path).raise_for_status().content for path in linked_assets(html)

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from lab import ENDPOINTS, NGINX_FLASK
-from stack import SERVERS, compose, inspect, wait_healthy
+from stack import SERVERS, compose, wait_healthy
 from wire import http_client, open_tls, tls_context
 
 pytestmark = pytest.mark.disruptive

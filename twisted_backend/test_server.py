@@ -6,7 +6,8 @@ from twisted.web.test.requesthelper import DummyRequest
 import website
 from server import SiteFiles
 
-SITE = {"/": website.PAGES["/"], "/tiles": website.PAGES["/tiles"], **website.ASSETS, **dict(list(website.TILE_ASSETS.items())[:2])}
+TILE, TILE_FILE = next(iter(website.TILE_ASSETS.items()))
+SITE = {**website.PAGES, **website.ASSETS, TILE: TILE_FILE}
 
 
 def get(path: str) -> DummyRequest:
