@@ -4,7 +4,10 @@ SHELL := /bin/bash
 COMPOSE := docker compose
 VENV := .venv
 CERTS := certs/ca.crt certs/server.crt certs/server.key
-UNIT_TESTS := flask_unit quart_unit twisted_unit
+APP_UNIT_TESTS := flask_unit quart_unit twisted_unit
+PYTEST := $(VENV)/bin/pytest
+# Probes and attacks in parallel workers; attacks on one service stay in one worker.
+PARALLEL := -n 4 --dist loadgroup
 RTT ?= 0,50
 RUNS ?= 20
 
@@ -37,15 +40,33 @@ logs:  ## Follow every service's logs
 	$(COMPOSE) logs --follow --tail=100
 
 .PHONY: test
-test: $(VENV)/installed  ## Probe the running stack on the wire, attack it, fault it; unit-test the apps
-	$(VENV)/bin/pytest -m "not disruptive"
-	$(VENV)/bin/pytest -m disruptive  # stops and restarts containers: last
-	$(COMPOSE) --profile unit build --quiet $(UNIT_TESTS)
-	for unit in $(UNIT_TESTS); do $(COMPOSE) --profile unit run --rm --no-deps $$unit || exit 1; done
+test: unit probes hardening faults app-units  ## Everything: unit tests, then the running stack probed, attacked, faulted
+
+.PHONY: unit
+unit: $(VENV)/installed  ## Lint, and the tests that need no Docker at all (seconds)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PYTEST) tests/unit
+
+.PHONY: probes
+probes: $(VENV)/installed .lab-up  ## Probe every endpoint on the wire (needs make up)
+	$(PYTEST) $(PARALLEL) tests/probes
+
+.PHONY: hardening
+hardening: $(VENV)/installed .lab-up  ## Attack every HTTP/2 endpoint; print how each server coped (needs make up)
+	$(PYTEST) $(PARALLEL) tests/hardening
+
+.PHONY: faults
+faults: $(VENV)/installed .lab-up  ## Stop and restart containers under load (needs make up; leaves it healthy)
+	$(PYTEST) tests/faults
+
+.PHONY: app-units
+app-units: .docker-engine  ## Each app's unit tests, in its own image, with its framework's test client
+	$(COMPOSE) --profile unit build --quiet $(APP_UNIT_TESTS)
+	for unit in $(APP_UNIT_TESTS); do $(COMPOSE) --profile unit run --rm --no-deps $$unit || exit 1; done
 
 .PHONY: bench
-bench: .docker-engine  ## Measure page loads, browser and throughput (RTT="0,50" RUNS=20; QUICK=1 for a smoke run)
-	@$(COMPOSE) ps --status running --services | grep -qx nginx || { echo "make bench: the lab is not up: run make up first" >&2; exit 1; }
+bench: .lab-up  ## Measure page loads, browser and throughput (RTT="0,50" RUNS=20; QUICK=1 for a smoke run)
 	@mkdir -p results
 	@python3 -m bench.versions > results/versions.json
 	$(COMPOSE) --profile bench build --quiet bench
@@ -53,11 +74,11 @@ bench: .docker-engine  ## Measure page loads, browser and throughput (RTT="0,50"
 
 .PHONY: h3
 h3: $(VENV)/installed  ## GET URL=https://localhost:8444/ over HTTP/3 (aioquic) and print the reply
-	@PYTHONPATH=.:tests $(VENV)/bin/python -m wire_h3 $(or $(URL),https://localhost:8444/)
+	@$(VENV)/bin/python -m clients.http3 $(or $(URL),https://localhost:8444/) certs/ca.crt
 
 .PHONY: endpoints
 endpoints:  ## Print the lab's endpoints: port, what, protocols, extras
-	@python3 -m website.endpoints
+	@python3 -m endpoints
 
 .PHONY: clean
 clean: down  ## Remove the stack's images, the probes' venv and the certificates
@@ -72,6 +93,10 @@ $(VENV)/installed: pyproject.toml
 .PHONY: .docker-engine
 .docker-engine:
 	@docker info >/dev/null 2>&1 || { echo "make: no Docker engine answers ('docker info' failed): start Docker (Desktop, or dockerd), then run make again" >&2; exit 1; }
+
+.PHONY: .lab-up
+.lab-up: .docker-engine
+	@$(COMPOSE) ps --status running --services | grep -qx nginx || { echo "make: the lab is not up: run make up first" >&2; exit 1; }
 
 .PHONY: .unhealthy-logs
 .unhealthy-logs:

@@ -14,6 +14,7 @@ RUN --mount=type=secret,id=ca_bundle,required=false \
     if [ -s /run/secrets/ca_bundle ]; then export PIP_CERT=/run/secrets/ca_bundle; fi \
  && python3 -m venv /venv \
  && /venv/bin/pip install --no-cache-dir --disable-pip-version-check -r /app/requirements.txt
+COPY endpoints /app/endpoints
 COPY website /app/website
 WORKDIR /app
 RUN python3 -m website.generate

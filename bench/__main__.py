@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import check, report, run
+from bench import charts, check, report, run
 
 
 def clients() -> dict:
@@ -27,15 +27,25 @@ def clients() -> dict:
         done = subprocess.run(command, capture_output=True, text=True)
         return (done.stdout or done.stderr).strip().splitlines()[0]
 
-    return {"python": platform.python_version(), "chromium": first_line(["chromium", "--version"]),
-            "h2load": first_line(["h2load", "--version"])} | {
-        package: importlib.metadata.version(package) for package in ("h2", "h11", "aioquic", "playwright")}
+    return {
+        "python": platform.python_version(),
+        "chromium": first_line(["chromium", "--version"]),
+        "h2load": first_line(["h2load", "--version"]),
+    } | {package: importlib.metadata.version(package) for package in ("h2", "h11", "aioquic", "playwright")}
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), platform.machine())
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+        platform.machine(),
+    )
     memory_kb = int(next(line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")))
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory_kb / 2**20, 1), "kernel": platform.release()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kb / 2**20, 1),
+        "kernel": platform.release(),
+    }
 
 
 async def measure(arguments) -> tuple[dict, dict]:
@@ -44,10 +54,16 @@ async def measure(arguments) -> tuple[dict, dict]:
     for rtt_ms in arguments.rtt:
         latency = run.latency_for(rtt_ms)
         latency_methods[f"{rtt_ms:g}"] = latency.method
-        print(f"RTT {rtt_ms:g} ms ({latency.method}): page loads, {arguments.runs} runs per case, cold and warm", flush=True)
+        print(
+            f"RTT {rtt_ms:g} ms ({latency.method}): page loads, {arguments.runs} runs per case, cold and warm",
+            flush=True,
+        )
         async with latency:
             results["page_loads"] += await run.page_loads(rtt_ms, arguments.runs, latency)
-            print(f"RTT {rtt_ms:g} ms ({latency.method}): headless Chromium, {arguments.browser_runs} loads each", flush=True)
+            print(
+                f"RTT {rtt_ms:g} ms ({latency.method}): headless Chromium, {arguments.browser_runs} loads each",
+                flush=True,
+            )
             results["browser"] += await run.browser_loads(rtt_ms, arguments.browser_runs, latency)
     print("throughput (no added latency): h2load", flush=True)
     results["throughput"] = run.throughput_runs(arguments.requests)
@@ -58,7 +74,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python3 -m bench")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 2 runs per case, RTT 50 ms only")
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--rtt", type=lambda text: [float(v) for v in text.split(",")], default=[0.0, 50.0], help="comma-separated ms")
+    parser.add_argument(
+        "--rtt", type=lambda text: [float(v) for v in text.split(",")], default=[0.0, 50.0], help="comma-separated ms"
+    )
     parser.add_argument("--out", type=Path, default=Path("/results"))
     arguments = parser.parse_args()
     if arguments.quick:
@@ -72,20 +90,25 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     versions_file = arguments.out / "versions.json"
     meta = {
-        "started": started, "finished": time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime()), "quick": arguments.quick,
-        "runs": arguments.runs, "rtts_ms": arguments.rtt, "latency_method": latency_methods, "machine": machine(),
+        "started": started,
+        "finished": time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime()),
+        "quick": arguments.quick,
+        "runs": arguments.runs,
+        "rtts_ms": arguments.rtt,
+        "latency_method": latency_methods,
+        "machine": machine(),
         "versions": json.loads(versions_file.read_text()) if versions_file.exists() else {},
         "clients": clients(),
     }
     (folder / "bench.json").write_text(json.dumps({"meta": meta, **results}, indent=1))
-    charts = report.charts(results["page_loads"], folder)
+    charts_written = charts.page_load_charts(results["page_loads"], folder)
     print(report.page_load_table(results["page_loads"]))
     print(report.browser_table(results["browser"]))
     print(report.throughput_table(results["throughput"]))
     latest = arguments.out / "latest"
     latest.unlink(missing_ok=True)
     latest.symlink_to(started)
-    print(f"\nresults: {folder / 'bench.json'}; charts: {', '.join(path.name for path in charts)}")
+    print(f"\nresults: {folder / 'bench.json'}; charts: {', '.join(path.name for path in charts_written)}")
     sys.exit(check.main(folder))
 
 

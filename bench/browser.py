@@ -13,8 +13,14 @@ from cryptography.hazmat.primitives import serialization
 from playwright.async_api import async_playwright
 
 CHROMIUM = "/usr/bin/chromium"
-QUIET = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+QUIET = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TIMINGS = """() => {
   const navigation = performance.getEntriesByType("navigation")[0];
   return {
@@ -28,12 +34,15 @@ TIMINGS = """() => {
 def spki_hash(certificate_file: str) -> str:
     """The server key's SPKI hash: Chromium trusts exactly that key, nothing more."""
     certificate = x509.load_pem_x509_certificate(open(certificate_file, "rb").read())
-    spki = certificate.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    spki = certificate.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     return base64.b64encode(hashlib.sha256(spki).digest()).decode()
 
 
-async def load_times(url: str, runs: int, *, server_certificate: str, quic_origin: str | None = None,
-                     host_rules: str | None = None) -> list[dict]:
+async def load_times(
+    url: str, runs: int, *, server_certificate: str, quic_origin: str | None = None, host_rules: str | None = None
+) -> list[dict]:
     """Load url `runs` times, each cold; HTTP/3 only where quic_origin ("host:port") is given."""
     args = QUIET + [f"--ignore-certificate-errors-spki-list={spki_hash(server_certificate)}"]
     args += [f"--origin-to-force-quic-on={quic_origin}"] if quic_origin else ["--disable-quic"]

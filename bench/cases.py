@@ -4,10 +4,9 @@ physics alone imposes on each (the lower bound printed beside every measurement)
 import math
 from dataclasses import dataclass
 
-from website.endpoints import ENDPOINTS, Endpoint
+from endpoints import ENDPOINTS, Endpoint
 
 PAGES = {"jumbotron": "/", "tiles": "/tiles"}  # 3 assets; 120 small images
-STATIC_NGINX = ("nginx", 8448)  # nginx serving the assets itself: the throughput upper bound
 MAX_HTTP1_CONNECTIONS = 6
 
 

@@ -27,7 +27,12 @@ def problems(folder: Path) -> list[str]:
         for page in PAGES:
             for case in CASES:
                 for mode in ("cold", "warm"):
-                    rows = [r for r in data["page_loads"] if (r["page"], r["rtt_ms"], r["port"], r["protocol"], r["mode"]) == (page, rtt, case.endpoint.port, case.protocol, mode)]
+                    rows = [
+                        r
+                        for r in data["page_loads"]
+                        if (r["page"], r["rtt_ms"], r["port"], r["protocol"], r["mode"])
+                        == (page, rtt, case.endpoint.port, case.protocol, mode)
+                    ]
                     name = f"{page} rtt {rtt:g} {case.label} {mode}"
                     if len(rows) != 1 or len(rows[0]["runs"]) != data["meta"]["runs"]:
                         found.append(f"{name}: expected one row of {data['meta']['runs']} runs, found {len(rows)} rows")
@@ -35,8 +40,10 @@ def problems(folder: Path) -> list[str]:
                     limit = CONNECTION_LIMIT[case.protocol]  # warm runs reconnect only where a server ended keep-alive
                     for run in rows[0]["runs"]:
                         if run["connections"] > limit or not run["every_asset_once"]:
-                            found.append(f"{name}: a run opened {run['connections']} connections (at most {limit}) "
-                                         f"or fetched an asset twice ({run['every_asset_once']=})")
+                            found.append(
+                                f"{name}: a run opened {run['connections']} connections (at most {limit}) "
+                                f"or fetched an asset twice ({run['every_asset_once']=})"
+                            )
             chart = folder / f"pageload-{page}-rtt{rtt:g}ms.png"
             if not chart.exists() or chart.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
                 found.append(f"{chart.name}: missing or not a PNG")
@@ -52,7 +59,11 @@ def main(folder: Path) -> int:
     found = problems(folder)
     for problem in found:
         print(f"bench check: {problem}", file=sys.stderr)
-    print(f"bench check: {folder / 'bench.json'} and its charts are well-formed" if not found else f"bench check: {len(found)} problems")
+    print(
+        f"bench check: {folder / 'bench.json'} and its charts are well-formed"
+        if not found
+        else f"bench check: {len(found)} problems"
+    )
     return 1 if found else 0
 
 

@@ -53,7 +53,9 @@ class Netem:
 
     async def __aenter__(self) -> "Netem":
         if self.rtt_ms:
-            subprocess.run(["tc", "qdisc", "add", "dev", INTERFACE, "root", "netem", "delay", f"{self.rtt_ms}ms"], check=True)
+            subprocess.run(
+                ["tc", "qdisc", "add", "dev", INTERFACE, "root", "netem", "delay", f"{self.rtt_ms}ms"], check=True
+            )
         return self
 
     async def __aexit__(self, *_) -> None:
@@ -67,7 +69,9 @@ class Netem:
 class _DelayedPipe:
     """Bytes from reader to writer, each chunk delivered `delay` seconds after it arrived."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float, not_before: float = 0.0) -> None:
+    def __init__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float, not_before: float = 0.0
+    ) -> None:
         self._reader, self._writer, self._delay, self._not_before = reader, writer, delay, not_before
         self._queue: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
 
@@ -155,11 +159,14 @@ class Relay:
     async def __aenter__(self) -> "Relay":
         loop = asyncio.get_running_loop()
         for service, port, udp in self._targets:
-            server = await asyncio.start_server(lambda r, w, s=service, p=port: self._carry_tcp(r, w, s, p), "127.0.0.1", port + self.port_offset)
+            server = await asyncio.start_server(
+                lambda r, w, s=service, p=port: self._carry_tcp(r, w, s, p), "127.0.0.1", port + self.port_offset
+            )
             self._closers.append(server.close)
             if udp:
                 _, relay = await loop.create_datagram_endpoint(
-                    lambda s=service, p=port: _UdpRelay(s, p, self._half), local_addr=("127.0.0.1", port + self.port_offset)
+                    lambda s=service, p=port: _UdpRelay(s, p, self._half),
+                    local_addr=("127.0.0.1", port + self.port_offset),
                 )
                 self._closers.append(relay.close)
         return self

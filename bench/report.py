@@ -1,18 +1,14 @@
-"""What a bench run shows: tables on the terminal, and a bar chart per page and RTT."""
-
-from pathlib import Path
-
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+"""What a bench run shows on the terminal: its tables (the charts are in charts.py)."""
 
 
 def page_load_table(rows: list[dict]) -> str:
     lines = []
     for page, rtt in sorted({(r["page"], r["rtt_ms"]) for r in rows}, key=lambda k: (k[1], k[0])):
-        lines += ["", f"page loads: {page}, RTT {rtt:g} ms (median / p95 ms; bound = round trips alone)",
-                  f"  {'endpoint':6} {'protocol':9} {'cold':>15} {'bound':>6}  {'warm':>15} {'bound':>6}  {'conns':>5} {'KB in':>7}"]
+        lines += [
+            "",
+            f"page loads: {page}, RTT {rtt:g} ms (median / p95 ms; bound = round trips alone)",
+            f"  {'endpoint':6} {'protocol':9} {'cold':>15} {'bound':>6}  {'warm':>15} {'bound':>6}  {'conns':>5} {'KB in':>7}",
+        ]
         pairs: dict[tuple, dict] = {}
         for row in rows:
             if (row["page"], row["rtt_ms"]) == (page, rtt):
@@ -28,45 +24,28 @@ def page_load_table(rows: list[dict]) -> str:
 
 
 def throughput_table(rows: list[dict]) -> str:
-    lines = ["", f"throughput: h2load, {rows[0]['clients']} clients, GET {rows[0]['path']}" if rows else "",
-             f"  {'endpoint':6} {'protocol':9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6}  what"]
-    lines += [f"  {r['port']:<6} {r['protocol']:9} {r['requests_per_second']:>8.0f} {r['latency_ms']['p50']:>7} "
-              f"{r['latency_ms']['p99']:>7} {r['failed']:>6}  {r['title']}" for r in rows]
+    lines = [
+        "",
+        f"throughput: h2load, {rows[0]['clients']} clients, GET {rows[0]['path']}" if rows else "",
+        f"  {'endpoint':6} {'protocol':9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6}  what",
+    ]
+    lines += [
+        f"  {r['port']:<6} {r['protocol']:9} {r['requests_per_second']:>8.0f} {r['latency_ms']['p50']:>7} "
+        f"{r['latency_ms']['p99']:>7} {r['failed']:>6}  {r['title']}"
+        for r in rows
+    ]
     return "\n".join(lines)
 
 
 def browser_table(rows: list[dict]) -> str:
-    lines = ["", "headless Chromium: load event, median / p95 ms, and the protocols it used",
-             f"  {'page':9} {'RTT':>4} {'endpoint':8} {'asked':5} {'load':>15}  protocols"]
-    lines += [f"  {r['page']:9} {r['rtt_ms']:>4g} {r['port']:<8} {r['asked_for']:5} {r['median_load_ms']:7.1f} / {r['p95_load_ms']:<6.1f}  "
-              f"{', '.join(r['protocols_used'])}" for r in rows]
+    lines = [
+        "",
+        "headless Chromium: load event, median / p95 ms, and the protocols it used",
+        f"  {'page':9} {'RTT':>4} {'endpoint':8} {'asked':5} {'load':>15}  protocols",
+    ]
+    lines += [
+        f"  {r['page']:9} {r['rtt_ms']:>4g} {r['port']:<8} {r['asked_for']:5} {r['median_load_ms']:7.1f} / {r['p95_load_ms']:<6.1f}  "
+        f"{', '.join(r['protocols_used'])}"
+        for r in rows
+    ]
     return "\n".join(lines)
-
-
-def charts(rows: list[dict], folder: Path) -> list[Path]:
-    """A PNG per page and RTT: cold and warm medians per endpoint and protocol,
-    p95 as whiskers, the round-trip lower bound as a black tick."""
-    written = []
-    for page, rtt in sorted({(r["page"], r["rtt_ms"]) for r in rows}):
-        selected = [r for r in rows if (r["page"], r["rtt_ms"]) == (page, rtt)]
-        labels = list(dict.fromkeys(f"{r['port']}\n{r['protocol']}" for r in selected))
-        figure, axes = plt.subplots(figsize=(max(8, 0.9 * len(labels)), 4.8))
-        width = 0.4
-        for offset, mode, colour in [(-width / 2, "cold", "#4472c4"), (width / 2, "warm", "#ed7d31")]:
-            series = [next(r for r in selected if f"{r['port']}\n{r['protocol']}" == label and r["mode"] == mode) for label in labels]
-            xs = [i + offset for i in range(len(labels))]
-            medians = [r["median_ms"] for r in series]
-            errors = [[0] * len(series), [r["p95_ms"] - r["median_ms"] for r in series]]
-            axes.bar(xs, medians, width, yerr=errors, capsize=2, label=f"{mode} (median, p95 whisker)", color=colour)
-            axes.scatter(xs, [r["lower_bound_ms"] for r in series], marker="_", s=300, color="black", zorder=3,
-                         label="round-trip lower bound" if mode == "cold" else None)
-        axes.set_xticks(range(len(labels)), labels, fontsize=8)
-        axes.set_ylabel("page load, ms")
-        axes.set_title(f"{page} page, RTT {rtt:g} ms: load time by endpoint (port) and protocol")
-        axes.legend(fontsize=8)
-        figure.tight_layout()
-        path = folder / f"pageload-{page}-rtt{rtt:g}ms.png"
-        figure.savefig(path, dpi=110)
-        plt.close(figure)
-        written.append(path)
-    return written

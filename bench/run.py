@@ -3,11 +3,12 @@
 import time
 
 from bench import browser, throughput
-from bench.cases import CASES, PAGES, STATIC_NGINX, Case, lower_bound_rtts
+from bench.cases import CASES, PAGES, Case, lower_bound_rtts
 from bench.latency import Netem, NoLatency, Relay, netem_available
-from bench.pageload import Origin, PageLoad, make_loader
 from bench.stats import median, p95
-from website.endpoints import ENDPOINTS
+from clients.events import Origin, PageLoad
+from clients.loaders import make_loader
+from endpoints import ENDPOINTS, STATIC_NGINX
 
 CA_FILE = "/run/certs/ca.crt"
 SERVER_CERTIFICATE = "/run/certs/server.crt"
@@ -50,14 +51,27 @@ def summary(case: Case, page_name: str, rtt_ms: float, mode: str, loads: list[Pa
     assets = len(first.fetched) - 1
     bound = lower_bound_rtts(case.protocol, mode == "warm", assets, len(first.pushed), first.streams_per_round)
     return {
-        "page": page_name, "rtt_ms": rtt_ms, "port": case.endpoint.port, "service": case.endpoint.service,
-        "title": case.endpoint.title, "protocol": case.protocol, "mode": mode,
-        "median_ms": round(median(seconds) * 1000, 1), "p95_ms": round(p95(seconds) * 1000, 1),
-        "lower_bound_ms": bound * rtt_ms, "lower_bound_rtts": bound,
+        "page": page_name,
+        "rtt_ms": rtt_ms,
+        "port": case.endpoint.port,
+        "service": case.endpoint.service,
+        "title": case.endpoint.title,
+        "protocol": case.protocol,
+        "mode": mode,
+        "median_ms": round(median(seconds) * 1000, 1),
+        "p95_ms": round(p95(seconds) * 1000, 1),
+        "lower_bound_ms": bound * rtt_ms,
+        "lower_bound_rtts": bound,
         "runs": [
-            {"ms": round(load.seconds * 1000, 2), "connections": load.connections, "bytes_in": load.bytes_in,
-             "bytes_out": load.bytes_out, "requests": sum(load.fetched.values()), "pushed": len(load.pushed),
-             "every_asset_once": set(load.fetched.values()) == {1}}
+            {
+                "ms": round(load.seconds * 1000, 2),
+                "connections": load.connections,
+                "bytes_in": load.bytes_in,
+                "bytes_out": load.bytes_out,
+                "requests": sum(load.fetched.values()),
+                "pushed": len(load.pushed),
+                "every_asset_once": set(load.fetched.values()) == {1},
+            }
             for load in loads
         ],
     }
@@ -74,8 +88,10 @@ async def page_loads(rtt_ms: float, runs: int, latency) -> list[dict]:
                 loads = await _loads(case, origin, page, runs, warm=mode == "warm")
                 results.append(summary(case, page_name, rtt_ms, mode, loads))
                 row = results[-1]
-                progress(f"[{len(results):3d}/{total}] rtt {rtt_ms:g} ms  {page_name:9s} {case.label:14s} {mode}: "
-                         f"median {row['median_ms']:7.1f} ms (bound {row['lower_bound_ms']:g})")
+                progress(
+                    f"[{len(results):3d}/{total}] rtt {rtt_ms:g} ms  {page_name:9s} {case.label:14s} {mode}: "
+                    f"median {row['median_ms']:7.1f} ms (bound {row['lower_bound_ms']:g})"
+                )
     return results
 
 
@@ -84,29 +100,60 @@ async def browser_loads(rtt_ms: float, runs: int, latency) -> list[dict]:
     results = []
     for page_name, page in PAGES.items():
         for endpoint in ENDPOINTS:
-            for quic in ([False, True] if endpoint.http3 else [False]):
+            for quic in [False, True] if endpoint.http3 else [False]:
                 origin = f"{endpoint.service}:{endpoint.port}"
-                loads = await browser.load_times(f"https://{origin}{page}", runs, server_certificate=SERVER_CERTIFICATE,
-                                                 quic_origin=origin if quic else None, host_rules=rules)
+                loads = await browser.load_times(
+                    f"https://{origin}{page}",
+                    runs,
+                    server_certificate=SERVER_CERTIFICATE,
+                    quic_origin=origin if quic else None,
+                    host_rules=rules,
+                )
                 load_ms = [load["load_ms"] for load in loads]
                 protocols = sorted({p for load in loads for p in [load["page_protocol"], *load["resource_protocols"]]})
-                results.append({"page": page_name, "rtt_ms": rtt_ms, "port": endpoint.port, "service": endpoint.service,
-                                "asked_for": "h3" if quic else "tcp", "protocols_used": protocols,
-                                "median_load_ms": round(median(load_ms), 1), "p95_load_ms": round(p95(load_ms), 1),
-                                "runs": loads})
-                progress(f"browser rtt {rtt_ms:g} ms  {page_name:9s} {endpoint.port} {'h3' if quic else 'tcp':3s}: "
-                         f"load {results[-1]['median_load_ms']:7.1f} ms over {', '.join(protocols)}")
+                results.append(
+                    {
+                        "page": page_name,
+                        "rtt_ms": rtt_ms,
+                        "port": endpoint.port,
+                        "service": endpoint.service,
+                        "asked_for": "h3" if quic else "tcp",
+                        "protocols_used": protocols,
+                        "median_load_ms": round(median(load_ms), 1),
+                        "p95_load_ms": round(p95(load_ms), 1),
+                        "runs": loads,
+                    }
+                )
+                progress(
+                    f"browser rtt {rtt_ms:g} ms  {page_name:9s} {endpoint.port} {'h3' if quic else 'tcp':3s}: "
+                    f"load {results[-1]['median_load_ms']:7.1f} ms over {', '.join(protocols)}"
+                )
     return results
 
 
 def throughput_runs(requests: int) -> list[dict]:
-    targets = [(e.service, e.port, e.title, p) for e in ENDPOINTS for p in ["http/1.1", "h2"] if p in e.protocols]
-    targets += [(*STATIC_NGINX, "nginx serving the assets itself (upper bound)", p) for p in ["http/1.1", "h2"]]
+    targets = [
+        (e.service, e.port, e.title, p)
+        for e in (*ENDPOINTS, STATIC_NGINX)
+        for p in ["http/1.1", "h2"]
+        if p in e.protocols
+    ]
     results = []
     for service, port, title, protocol in targets:
         measured = throughput.measure(service, port, protocol, requests)
-        results.append({"port": port, "service": service, "title": title, "protocol": protocol, "path": throughput.PATH,
-                        "clients": throughput.CLIENTS, **measured.as_dict()})
-        progress(f"h2load {port} {protocol:8s}: {measured.requests_per_second:8.0f} req/s, "
-                 f"p50 {measured.latency_ms['p50']} ms, {measured.failed} failed")
+        results.append(
+            {
+                "port": port,
+                "service": service,
+                "title": title,
+                "protocol": protocol,
+                "path": throughput.PATH,
+                "clients": throughput.CLIENTS,
+                **measured.as_dict(),
+            }
+        )
+        progress(
+            f"h2load {port} {protocol:8s}: {measured.requests_per_second:8.0f} req/s, "
+            f"p50 {measured.latency_ms['p50']} ms, {measured.failed} failed"
+        )
     return results

@@ -1,6 +1,6 @@
 """The versions of every server in the running stack, as JSON (run on the host by make bench).
 
-    python3 -m bench.versions > results/versions.json
+python3 -m bench.versions > results/versions.json
 """
 
 import json

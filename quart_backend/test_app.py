@@ -6,7 +6,6 @@ import pytest
 
 import website
 from app import EarlyHints, app
-from website.links import linked_assets
 
 TILE, TILE_FILE = next(iter(website.TILE_ASSETS.items()))
 SITE = {**website.PAGES, **website.ASSETS, TILE: TILE_FILE}
@@ -39,14 +38,14 @@ def test_page_over_http11_promises_nothing():
     assert promised == []
 
 
-def test_index_html_links_exactly_the_assets():
-    assert linked_assets(website.PAGES["/"].read_bytes()) == list(website.ASSETS)
-
-
 @pytest.mark.parametrize(
     "extensions, path, expected",
     [
-        ({"http.response.early_hint": {}}, "/", [{"type": "http.response.early_hint", "links": [b"</a.css>; rel=preload"]}]),
+        (
+            {"http.response.early_hint": {}},
+            "/",
+            [{"type": "http.response.early_hint", "links": [b"</a.css>; rel=preload"]}],
+        ),
         ({"http.response.early_hint": {}}, "/other", []),
         ({}, "/", []),  # HTTP/1.1 under Hypercorn: no extension, no 103
     ],

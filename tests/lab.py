@@ -1,4 +1,4 @@
-"""Where the probes point: the lab's endpoints (website/endpoints.py) and its CA.
+"""Where the probes point: the lab's endpoints (the endpoints package) and its CA.
 
 The one place that knows addresses. From the host (the default) probes reach
 the published ports on localhost; with LAB_NETWORK=1 they use the compose
@@ -6,9 +6,12 @@ service names instead, so the same probes run from a container on the network.
 """
 
 import os
+import socket
 from pathlib import Path
 
-from website import endpoints
+import pytest
+
+import endpoints
 
 ROOT = Path(__file__).resolve().parent.parent
 CA_FILE = Path(os.environ.get("LAB_CA_FILE", ROOT / "certs" / "ca.crt"))
@@ -43,3 +46,18 @@ NGINX_FLASK = _reached(endpoints.NGINX_FLASK)
 HTTP11_BASELINE = _reached(endpoints.HTTP11_BASELINE)
 HTTP2_ENDPOINTS = [endpoint for endpoint in ENDPOINTS if "h2" in endpoint.protocols]
 HTTP3_ENDPOINTS = [endpoint for endpoint in ENDPOINTS if endpoint.http3]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lab_is_up() -> None:
+    """Stop at once, saying what to do, when the stack is not answering."""
+    if not CA_FILE.exists():
+        pytest.exit(f"no CA certificate at {CA_FILE}: run make up (it makes the certificates)", returncode=3)
+    unreachable = []
+    for endpoint in ENDPOINTS:
+        try:
+            socket.create_connection((endpoint.host, endpoint.port), timeout=3).close()
+        except OSError as error:
+            unreachable.append(f"{endpoint}: {error.strerror or error}")
+    if unreachable:
+        pytest.exit("the lab is not up (" + "; ".join(unreachable) + "): run make up", returncode=3)

@@ -12,6 +12,7 @@ Standard library only: the host may have just python3 and openssl.
 
 import argparse
 import errno
+import json
 import os
 import re
 import shutil
@@ -23,13 +24,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COMPOSE_FILE = ROOT / "compose.yaml"
 PROJECT = "h2lab"
 EXPIRY_MARGIN = timedelta(days=1)
 RENEW_SERVER_CERT = "delete certs/server.crt and certs/server.key, then run make certs"
 RENEW_ALL_CERTS = "delete certs/*.crt certs/*.key certs/*.srl (make clean does) and run make up"
-# - "${LAB_BIND:-127.0.0.1}:8443:8443/udp" -> published 8443, udp
-PORT_ENTRY = re.compile(r"""^\s*-\s*["']?(?:.*:)?(?P<published>\d+):\d+(?:/(?P<protocol>tcp|udp))?["']?\s*$""")
 
 
 class NotReady(Exception):
@@ -65,16 +63,23 @@ def first_line(text: str) -> str:
 
 # --- a. Docker ----------------------------------------------------------------
 
+
 def check_docker_engine() -> None:
     if shutil.which("docker") is None:
-        raise NotReady("docker is not installed (no 'docker' on PATH)",
-                       "install Docker (https://docs.docker.com/get-docker/) and run make up again")
+        raise NotReady(
+            "docker is not installed (no 'docker' on PATH)",
+            "install Docker (https://docs.docker.com/get-docker/) and run make up again",
+        )
     if not succeeds(["docker", "info"]):
-        raise NotReady("no Docker engine answers ('docker info' failed)",
-                       "start Docker (Docker Desktop, or sudo systemctl start docker) and run make up again")
+        raise NotReady(
+            "no Docker engine answers ('docker info' failed)",
+            "start Docker (Docker Desktop, or sudo systemctl start docker) and run make up again",
+        )
     if not succeeds(["docker", "compose", "version"]):
-        raise NotReady("Docker Compose v2 is missing ('docker compose version' failed)",
-                       "install the compose plugin (https://docs.docker.com/compose/install/) and run make up again")
+        raise NotReady(
+            "Docker Compose v2 is missing ('docker compose version' failed)",
+            "install the compose plugin (https://docs.docker.com/compose/install/) and run make up again",
+        )
 
 
 def ports_the_lab_publishes_now() -> set[Port]:
@@ -82,12 +87,14 @@ def ports_the_lab_publishes_now() -> set[Port]:
     template = "{{range .Publishers}}{{if .PublishedPort}}{{.PublishedPort}}/{{.Protocol}} {{end}}{{end}}"
     listed = run(["docker", "compose", "--project-name", PROJECT, "ps", "--format", template])
     if listed.returncode != 0:
-        raise NotReady(f"'docker compose ps' failed ({first_line(listed.stderr)})",
-                       "fix what it names and run make up again")
+        raise NotReady(
+            f"'docker compose ps' failed ({first_line(listed.stderr)})", "fix what it names and run make up again"
+        )
     return {parse_port(entry) for entry in listed.stdout.split()}
 
 
 # --- b. Certificates ------------------------------------------------------------
+
 
 def shown(path: Path) -> str:
     """The path as the person at the terminal would type it."""
@@ -107,8 +114,10 @@ def check_readable(path: Path, remedy: str) -> None:
     try:
         path.open("rb").close()
     except OSError as error:
-        raise NotReady(f"{shown(path)} cannot be read ({error.strerror})",
-                       "give your user read access to it (or run make up as its owner)") from None
+        raise NotReady(
+            f"{shown(path)} cannot be read ({error.strerror})",
+            "give your user read access to it (or run make up as its owner)",
+        ) from None
 
 
 def check_is_certificate(path: Path, remedy: str) -> None:
@@ -129,8 +138,10 @@ def check_in_date(path: Path, remedy: str) -> None:
     valid_from = openssl_date("notBefore", path)
     valid_until = openssl_date("notAfter", path)
     if valid_from > now:
-        raise NotReady(f"{shown(path)} is not valid yet (from {valid_from:%Y-%m-%d %H:%M} UTC; "
-                       "is this machine's clock right?)", remedy)
+        raise NotReady(
+            f"{shown(path)} is not valid yet (from {valid_from:%Y-%m-%d %H:%M} UTC; is this machine's clock right?)",
+            remedy,
+        )
     if valid_until <= now:
         raise NotReady(f"{shown(path)} expired on {valid_until:%Y-%m-%d %H:%M} UTC", remedy)
     if valid_until - now < EXPIRY_MARGIN:
@@ -156,8 +167,9 @@ def check_key_matches(key: Path, certificate: Path) -> None:
 
 def check_certificates(certs: Path) -> None:
     if shutil.which("openssl") is None:
-        raise NotReady("openssl is not installed",
-                       "install it (apt install openssl, brew install openssl) and run make up again")
+        raise NotReady(
+            "openssl is not installed", "install it (apt install openssl, brew install openssl) and run make up again"
+        )
     ca, certificate, key = certs / "ca.crt", certs / "server.crt", certs / "server.key"
     check_readable(ca, "run make certs (make up makes it)")
     check_readable(certificate, "run make certs (make up makes it)")
@@ -172,6 +184,7 @@ def check_certificates(certs: Path) -> None:
 
 # --- c. Ports -------------------------------------------------------------------
 
+
 def parse_port(entry: str) -> Port:
     """'8443/udp' -> Port(8443, 'udp'); '8445' -> Port(8445, 'tcp')."""
     number, _, protocol = entry.strip().partition("/")
@@ -184,18 +197,20 @@ def port_list(text: str) -> list[Port]:
     return [parse_port(entry) for entry in text.split(",") if entry.strip()]
 
 
-def published_ports(compose_text: str) -> list[Port]:
-    """The host ports of compose.yaml's `ports:` lists, in order, each once."""
+def compose_config() -> dict:
+    """compose.yaml as compose itself resolves it (LAB_BIND and all)."""
+    done = run(["docker", "compose", "--project-name", PROJECT, "config", "--format", "json"])
+    if done.returncode != 0:
+        raise NotReady(f"'docker compose config' failed ({first_line(done.stderr)})", "fix compose.yaml and run make up again")
+    return json.loads(done.stdout)
+
+
+def published_ports(config: dict) -> list[Port]:
+    """The host ports the services publish, in order, each once."""
     found: list[Port] = []
-    ports_indent = None  # set while inside a ports: list
-    for line in compose_text.splitlines():
-        indent = len(line) - len(line.lstrip())
-        if line.strip() == "ports:":
-            ports_indent = indent
-        elif ports_indent is not None and line.strip() and indent <= ports_indent:
-            ports_indent = None
-        elif ports_indent is not None and (entry := PORT_ENTRY.match(line)):
-            port = Port(int(entry["published"]), entry["protocol"] or "tcp")
+    for service in config["services"].values():
+        for entry in service.get("ports", []):
+            port = Port(int(entry["published"]), entry.get("protocol", "tcp"))
             if port not in found:
                 found.append(port)
     return found
@@ -219,8 +234,10 @@ def check_port_free(address: str, port: Port) -> None:
     try:
         family, _, _, _, socket_address = socket.getaddrinfo(address.strip("[]"), port.number, type=kind)[0]
     except socket.gaierror:
-        raise NotReady(f"the bind address {address} is not an address of this host",
-                       "set LAB_BIND to one (or unset it for 127.0.0.1) and run make up again") from None
+        raise NotReady(
+            f"the bind address {address} is not an address of this host",
+            "set LAB_BIND to one (or unset it for 127.0.0.1) and run make up again",
+        ) from None
     with socket.socket(family, kind) as probe:
         if kind == socket.SOCK_STREAM:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Docker does: TIME_WAIT is no owner
@@ -230,17 +247,22 @@ def check_port_free(address: str, port: Port) -> None:
                 probe.listen()
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
-                raise NotReady(f"{where} is already in use by another program{holder_of(port)}",
-                               "stop it, or free the port, and run make up again") from None
-            raise NotReady(f"cannot bind {where} ({error.strerror})",
-                           "set LAB_BIND to an address of this host (or unset it for 127.0.0.1) "
-                           "and run make up again") from None
+                raise NotReady(
+                    f"{where} is already in use by another program{holder_of(port)}",
+                    "stop it, or free the port, and run make up again",
+                ) from None
+            raise NotReady(
+                f"cannot bind {where} ({error.strerror})",
+                "set LAB_BIND to an address of this host (or unset it for 127.0.0.1) and run make up again",
+            ) from None
 
 
 def check_ports(address: str, ports: list[Port], held_by_lab: set[Port]) -> None:
     if not ports:
-        raise NotReady(f"found no ports: entries in {shown(COMPOSE_FILE)}",
-                       'write them as - "${LAB_BIND:-127.0.0.1}:8443:8443/udp"')
+        raise NotReady(
+            "docker compose config publishes no ports",
+            'give the services ports: entries in compose.yaml, like - "${LAB_BIND:-127.0.0.1}:8443:8443/udp"',
+        )
     for port in ports:
         if port not in held_by_lab:
             check_port_free(address, port)
@@ -248,15 +270,23 @@ def check_ports(address: str, ports: list[Port], held_by_lab: set[Port]) -> None
 
 # --- main -------------------------------------------------------------------------
 
+
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Check what make up needs before docker compose runs.")
     parser.add_argument("--certs", type=Path, default=ROOT / "certs", help="certificates folder (certs/)")
-    parser.add_argument("--bind", default=os.environ.get("LAB_BIND") or "127.0.0.1",
-                        help="address the ports bind to (LAB_BIND, else 127.0.0.1)")
-    parser.add_argument("--ports", type=port_list,
-                        help="ports to check, e.g. 8443/tcp,8443/udp (default: compose.yaml's ports:)")
-    parser.add_argument("--skip-docker", action="store_true",
-                        help="ask Docker nothing: neither whether it answers nor which ports the lab holds")
+    parser.add_argument(
+        "--bind",
+        default=os.environ.get("LAB_BIND") or "127.0.0.1",
+        help="address the ports bind to (LAB_BIND, else 127.0.0.1)",
+    )
+    parser.add_argument(
+        "--ports", type=port_list, help="ports to check, e.g. 8443/tcp,8443/udp (default: what docker compose config publishes)"
+    )
+    parser.add_argument(
+        "--skip-docker",
+        action="store_true",
+        help="ask Docker nothing: neither whether it answers nor which ports the lab holds",
+    )
     return parser.parse_args()
 
 
@@ -264,7 +294,7 @@ def preflight(options: argparse.Namespace) -> None:
     if not options.skip_docker:
         check_docker_engine()
     check_certificates(options.certs.resolve())
-    ports = options.ports if options.ports is not None else published_ports(COMPOSE_FILE.read_text())
+    ports = options.ports if options.ports is not None else published_ports(compose_config())
     held_by_lab = set() if options.skip_docker else ports_the_lab_publishes_now()
     check_ports(options.bind, ports, held_by_lab)
 

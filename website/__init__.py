@@ -40,9 +40,7 @@ MEDIA_TYPES = {
 HEALTH_PATH = "/healthz"
 
 # What a server that sends 103 Early Hints says before the page: preload its assets.
-PRELOAD_LINKS = [
-    f"<{path}>; rel=preload; as={'style' if path.endswith('.css') else 'script'}" for path in ASSETS
-]
+PRELOAD_LINKS = [f"<{path}>; rel=preload; as={'style' if path.endswith('.css') else 'script'}" for path in ASSETS]
 
 
 def file_for(path: str) -> Path | None:

@@ -1,9 +1,9 @@
 """Make the site's generated files (run at image build):
 
-    python3 -m website.generate            endpoints.html, tiles.html, tiles/*.png
-    python3 -m website.generate --static DIR
-        also copy every asset to DIR/<url path>, for a server that serves files
-        itself (nginx's static upper bound in make bench)
+python3 -m website.generate            endpoints.html, tiles.html, tiles/*.png
+python3 -m website.generate --static DIR
+    also copy every asset to DIR/<url path>, for a server that serves files
+    itself (nginx's static upper bound in make bench)
 """
 
 import shutil
@@ -11,12 +11,12 @@ import sys
 from pathlib import Path
 
 import website
-from website import endpoints, tiles
+from website import landing, tiles
 
 
 def generate() -> None:
     (website.GENERATED / "tiles").mkdir(parents=True, exist_ok=True)
-    website.PAGES["/endpoints"].write_text(endpoints.landing_page())
+    website.PAGES["/endpoints"].write_text(landing.page())
     for name, png in tiles.tiles().items():
         (website.GENERATED / "tiles" / name).write_bytes(png)
     url_of = {file.name: path for path, file in website.TILE_ASSETS.items()}

@@ -35,7 +35,12 @@ def png(pixels: list[list[tuple[int, int, int]]]) -> bytes:
 
     header = struct.pack(">IIBBBBB", len(pixels[0]), len(pixels), 8, 2, 0, 0, 0)
     scanlines = b"".join(b"\x00" + bytes(value for pixel in row for value in pixel) for row in pixels)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(scanlines, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(scanlines, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def tiles() -> dict[str, bytes]:
@@ -43,7 +48,10 @@ def tiles() -> dict[str, bytes]:
     whole = picture()
     return {
         NAMES[row * COLUMNS + column]: png(
-            [line[column * TILE_SIZE : (column + 1) * TILE_SIZE] for line in whole[row * TILE_SIZE : (row + 1) * TILE_SIZE]]
+            [
+                line[column * TILE_SIZE : (column + 1) * TILE_SIZE]
+                for line in whole[row * TILE_SIZE : (row + 1) * TILE_SIZE]
+            ]
         )
         for row in range(ROWS)
         for column in range(COLUMNS)

@@ -5,7 +5,6 @@ built with hyperframe and header blocks with hpack; the server's frames are
 parsed the same way, to tell a GOAWAY from an RST_STREAM from a response.
 """
 
-import socket
 import ssl
 import time
 from collections import Counter
@@ -67,7 +66,9 @@ class Verdict:
             seen.append("GOAWAY " + " then ".join(self.goaways))
         seen += [f"{count}x RST_STREAM {code}" for code, count in self.resets.items()]
         seen += [f"{count}x :status {status}" for status, count in sorted(self.statuses.items())]
-        seen.append(f"closed after {self.closed_after:.1f} s" if self.closed_after is not None else "connection still open")
+        seen.append(
+            f"closed after {self.closed_after:.1f} s" if self.closed_after is not None else "connection still open"
+        )
         return ", ".join(seen)
 
 
@@ -106,16 +107,23 @@ class AbusiveConnection:
             self.tls.settimeout(max(0.1, deadline - time.monotonic()))
             try:
                 self.tls.sendall(data[start : start + SEND_PIECE])
-            except (ConnectionError, ssl.SSLError, socket.timeout, OSError):
+            except (TimeoutError, ConnectionError, ssl.SSLError, OSError):
                 self._read(0.5)  # the GOAWAY may already be waiting
                 self._mark_closed()
                 return
             self._read(0)
 
     def request_headers(self, path: str = "/") -> list[tuple[str, str]]:
-        return [(":method", "GET"), (":scheme", "https"), (":authority", f"{self.endpoint.host}:{self.endpoint.port}"), (":path", path)]
+        return [
+            (":method", "GET"),
+            (":scheme", "https"),
+            (":authority", f"{self.endpoint.host}:{self.endpoint.port}"),
+            (":path", path),
+        ]
 
-    def headers_frame(self, stream_id: int, block: bytes, *, end_headers: bool = True, end_stream: bool = True) -> bytes:
+    def headers_frame(
+        self, stream_id: int, block: bytes, *, end_headers: bool = True, end_stream: bool = True
+    ) -> bytes:
         flags = (["END_HEADERS"] if end_headers else []) + (["END_STREAM"] if end_stream else [])
         return HeadersFrame(stream_id, data=block, flags=flags).serialize()
 
@@ -147,7 +155,7 @@ class AbusiveConnection:
                 self._parse_frames()
                 if timeout > 0:
                     break
-        except (ssl.SSLWantReadError, BlockingIOError, socket.timeout):
+        except (TimeoutError, ssl.SSLWantReadError, BlockingIOError):
             pass
         except (ConnectionError, ssl.SSLError, OSError):
             self._mark_closed()
@@ -188,7 +196,9 @@ def raw_frame(frame_type: int, flags: int, stream_id: int, payload: bytes) -> by
 def header_block_frames(stream_id: int, block: bytes, *, piece: int = 16384) -> bytes:
     """A header block too big for one frame: HEADERS, then CONTINUATION frames, the last one ending it."""
     pieces = [block[start : start + piece] for start in range(0, len(block), piece)]
-    frames = [HeadersFrame(stream_id, data=pieces[0], flags=["END_STREAM"] + (["END_HEADERS"] if len(pieces) == 1 else []))]
+    frames = [
+        HeadersFrame(stream_id, data=pieces[0], flags=["END_STREAM"] + (["END_HEADERS"] if len(pieces) == 1 else []))
+    ]
     frames += [
         ContinuationFrame(stream_id, data=data, flags=["END_HEADERS"] if number == len(pieces) - 1 else [])
         for number, data in enumerate(pieces[1:], start=1)
@@ -198,13 +208,23 @@ def header_block_frames(stream_id: int, block: bytes, *, piece: int = 16384) -> 
 
 def http2_endpoints(upstream_flaws: dict[str, str] | None = None) -> list:
     """Every HTTP/2 endpoint as a pytest parameter; those whose server has a known
-    upstream flaw for this attack are strict xfails that say what happens."""
+    upstream flaw for this attack are strict xfails that say what happens.
+
+    Attacks on one service run one after another (one xdist group per service),
+    so that a crash in its logs belongs to the attack that caused it; attacks on
+    different services run at the same time.
+    """
     import pytest
 
     from lab import HTTP2_ENDPOINTS
 
     flaws = upstream_flaws or {}
     return [
-        pytest.param(endpoint, id=endpoint.name, marks=[pytest.mark.xfail(strict=True, reason=flaws[endpoint.service])] if endpoint.service in flaws else [])
+        pytest.param(
+            endpoint,
+            id=endpoint.name,
+            marks=[pytest.mark.xdist_group(endpoint.service)]
+            + ([pytest.mark.xfail(strict=True, reason=flaws[endpoint.service])] if endpoint.service in flaws else []),
+        )
         for endpoint in HTTP2_ENDPOINTS
     ]

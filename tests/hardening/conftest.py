@@ -1,10 +1,15 @@
-"""The hardening probes: what each server did to each attack, printed as one table at the end."""
+"""The hardening probes: what each server did to each attack, printed as one table at the end.
+
+Each verdict travels with its test's report (user_properties), so the table is
+whole when the attacks run in parallel workers (pytest-xdist) too.
+"""
 
 from collections import defaultdict
 
 import pytest
 
 from abuse import Verdict
+from lab import lab_is_up  # noqa: F401 (the stack must answer)
 
 # attack (the test's name) -> service -> what the server did
 OBSERVED: dict[str, dict[str, str]] = defaultdict(dict)
@@ -16,10 +21,16 @@ def observe(request):
 
     def record(verdict: Verdict) -> Verdict:
         endpoint = request.node.callspec.params["endpoint"]
-        OBSERVED[request.node.originalname.removeprefix("test_")][endpoint.service] = str(verdict)
+        attack = request.node.originalname.removeprefix("test_")
+        request.node.user_properties.append(("coped", (attack, endpoint.service, str(verdict))))
         return verdict
 
     return record
+
+
+def pytest_runtest_logreport(report) -> None:
+    for _, (attack, service, seen) in (p for p in report.user_properties if p[0] == "coped"):
+        OBSERVED[attack][service] = seen
 
 
 def pytest_terminal_summary(terminalreporter) -> None:

@@ -8,16 +8,25 @@ the service stays up and healthy, and its logs show no crash.
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Iterator
 
 from lab import Endpoint
 from stack import compose, wait_healthy
 from wire import h2_get, http_client
 
 # Log lines that mean the server crashed or failed inside, not that it refused a client.
-CRASH_SIGNS = ("Traceback", "Unhandled Error", "Unhandled error", "[crit]", "[alert]", "[emerg]", "exited on signal", "WORKER TIMEOUT")
+CRASH_SIGNS = (
+    "Traceback",
+    "Unhandled Error",
+    "Unhandled error",
+    "[crit]",
+    "[alert]",
+    "[emerg]",
+    "exited on signal",
+    "WORKER TIMEOUT",
+)
 POLITE_PAUSE = 0.1  # seconds between the neighbour's requests
 POLITE_MAX_REQUESTS = 600  # the neighbour's bound, whatever the attack's length
 
@@ -53,8 +62,16 @@ def container_state(service: str) -> str:
     """When the container started, and its health: a restart or a crash changes it."""
     container_id = compose("ps", "-q", service).stdout.strip()  # by id: compose renames while recreating
     inspected = subprocess.run(
-        ["docker", "inspect", "--format", "{{.State.StartedAt}} {{.State.Status}} {{.State.Health.Status}}", container_id],
-        capture_output=True, text=True, timeout=10,
+        [
+            "docker",
+            "inspect",
+            "--format",
+            "{{.State.StartedAt}} {{.State.Status}} {{.State.Health.Status}}",
+            container_id,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=10,
     )
     return inspected.stdout.strip() or inspected.stderr.strip()
 
@@ -95,7 +112,9 @@ def guarded(endpoint: Endpoint) -> Iterator[None]:
     assert status == 200, f"{endpoint}: expected GET / on a new connection after the attack to get 200, got {status}"
     time.sleep(0.3)  # let the last log lines reach docker
     crashes = crash_lines(logs_since(endpoint.service, since))
-    assert not crashes, f"{endpoint}: expected no crash in {endpoint.service}'s logs during the attack, saw: {crashes[:5]}"
+    assert not crashes, (
+        f"{endpoint}: expected no crash in {endpoint.service}'s logs during the attack, saw: {crashes[:5]}"
+    )
     after = container_state(endpoint.service)
     assert after == before and after.endswith("running healthy"), (
         f"{endpoint}: expected {endpoint.service} up and healthy as before ({before}), saw {after}"

@@ -8,8 +8,6 @@ from hyperframe.frame import ContinuationFrame
 from abuse import AbusiveConnection, header_block_frames, http2_endpoints
 from guard import guarded
 
-pytestmark = pytest.mark.hardening
-
 WATCH_SECONDS = 5
 FLOOD_FRAMES = 5000  # CONTINUATION frames of ~100 bytes each, none with END_HEADERS
 FLOOD_FRAMES_PER_WRITE = 100
@@ -33,11 +31,17 @@ def test_continuation_flood(endpoint, observe):
     with guarded(endpoint), AbusiveConnection(endpoint) as attacker:
         attacker.send(attacker.headers_frame(1, attacker.encoder.encode(attacker.request_headers()), end_headers=False))
         for first in range(0, FLOOD_FRAMES, FLOOD_FRAMES_PER_WRITE):
-            attacker.send(b"".join(
-                ContinuationFrame(1, data=attacker.encoder.encode([(f"x-flood-{number}", "a" * 100)], huffman=False)).serialize()
-                for number in range(first, first + FLOOD_FRAMES_PER_WRITE)
-            ))
-        refused_as(observe(attacker.watch(WATCH_SECONDS)), endpoint, f"{FLOOD_FRAMES} CONTINUATION frames without END_HEADERS")
+            attacker.send(
+                b"".join(
+                    ContinuationFrame(
+                        1, data=attacker.encoder.encode([(f"x-flood-{number}", "a" * 100)], huffman=False)
+                    ).serialize()
+                    for number in range(first, first + FLOOD_FRAMES_PER_WRITE)
+                )
+            )
+        refused_as(
+            observe(attacker.watch(WATCH_SECONDS)), endpoint, f"{FLOOD_FRAMES} CONTINUATION frames without END_HEADERS"
+        )
 
 
 @pytest.mark.parametrize("endpoint", http2_endpoints())
@@ -61,9 +65,17 @@ def test_hpack_bomb(endpoint, observe):
     """One big entry added to the dynamic table, then referenced with one byte, over and over."""
     with guarded(endpoint), AbusiveConnection(endpoint) as attacker:
         big_entry = b"\x40" + encode_integer(6, 7) + b"x-bomb" + encode_integer(BOMB_ENTRY, 7) + b"a" * BOMB_ENTRY
-        block = attacker.encoder.encode(attacker.request_headers()) + big_entry + bytes([NEWEST_DYNAMIC_ENTRY]) * BOMB_REFERENCES
+        block = (
+            attacker.encoder.encode(attacker.request_headers())
+            + big_entry
+            + bytes([NEWEST_DYNAMIC_ENTRY]) * BOMB_REFERENCES
+        )
         attacker.send(attacker.headers_frame(1, block))
-        refused_as(observe(attacker.watch(WATCH_SECONDS)), endpoint, f"an HPACK bomb ({BOMB_REFERENCES} references to a {BOMB_ENTRY}-byte entry)")
+        refused_as(
+            observe(attacker.watch(WATCH_SECONDS)),
+            endpoint,
+            f"an HPACK bomb ({BOMB_REFERENCES} references to a {BOMB_ENTRY}-byte entry)",
+        )
 
 
 @pytest.mark.parametrize("endpoint", http2_endpoints())

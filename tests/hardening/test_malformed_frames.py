@@ -8,8 +8,6 @@ from hyperframe.frame import SettingsFrame
 from abuse import LARGEST_FRAME_LENGTH, PREFACE, AbusiveConnection, http2_endpoints, raw_frame
 from guard import guarded
 
-pytestmark = pytest.mark.hardening
-
 WATCH_SECONDS = 5
 CLOSE_WITHIN = 3  # seconds from a GOAWAY to the close of the connection
 DATA, HEADERS, PING = 0x0, 0x1, 0x6
@@ -20,13 +18,20 @@ BAD_PREFACE = PREFACE.replace(b"SM", b"XX")
 
 
 def ended_with(verdict, endpoint, what: str, codes: set[str]) -> None:
-    assert verdict.goaway in codes, f"{endpoint}: expected {what} to end the connection with GOAWAY {' or '.join(sorted(codes))}, saw {verdict}"
+    assert verdict.goaway in codes, (
+        f"{endpoint}: expected {what} to end the connection with GOAWAY {' or '.join(sorted(codes))}, saw {verdict}"
+    )
 
 
-@pytest.mark.parametrize("endpoint", http2_endpoints({
-    "twisted_backend": "Twisted 26.10.0: on a bad connection preface it sends nothing and keeps the TLS connection open "
-                       "until the idle timeout (Site timeout, 10 s here), then GOAWAY NO_ERROR and 15 s more before it aborts",
-}))
+@pytest.mark.parametrize(
+    "endpoint",
+    http2_endpoints(
+        {
+            "twisted_backend": "Twisted 26.10.0: on a bad connection preface it sends nothing and keeps the TLS connection open "
+            "until the idle timeout (Site timeout, 10 s here), then GOAWAY NO_ERROR and 15 s more before it aborts",
+        }
+    ),
+)
 def test_bad_connection_preface(endpoint, observe):
     with guarded(endpoint), AbusiveConnection(endpoint, preface=BAD_PREFACE + SettingsFrame(0).serialize()) as attacker:
         verdict = observe(attacker.watch(WATCH_SECONDS))
@@ -46,7 +51,9 @@ def test_data_on_stream_0(endpoint, observe):
 @pytest.mark.parametrize("endpoint", http2_endpoints())
 def test_headers_on_stream_0(endpoint, observe):
     with guarded(endpoint), AbusiveConnection(endpoint) as attacker:
-        attacker.send(raw_frame(HEADERS, END_STREAM | END_HEADERS, 0, attacker.encoder.encode(attacker.request_headers())))
+        attacker.send(
+            raw_frame(HEADERS, END_STREAM | END_HEADERS, 0, attacker.encoder.encode(attacker.request_headers()))
+        )
         ended_with(observe(attacker.watch(WATCH_SECONDS)), endpoint, "HEADERS on stream 0", {"PROTOCOL_ERROR"})
 
 
@@ -59,11 +66,18 @@ def announced_max_frame_size(endpoint) -> int:
 def test_frame_over_max_frame_size(endpoint, observe):
     limit = announced_max_frame_size(endpoint)
     if limit >= LARGEST_FRAME_LENGTH:
-        pytest.skip(f"{endpoint} announces SETTINGS_MAX_FRAME_SIZE {limit}: no frame can be longer (the PING probe covers FRAME_SIZE_ERROR)")
+        pytest.skip(
+            f"{endpoint} announces SETTINGS_MAX_FRAME_SIZE {limit}: no frame can be longer (the PING probe covers FRAME_SIZE_ERROR)"
+        )
     with guarded(endpoint), AbusiveConnection(endpoint) as attacker:
         request = raw_frame(HEADERS, END_HEADERS, 1, attacker.encoder.encode(attacker.request_headers()))
         attacker.send(request + raw_frame(DATA, END_STREAM, 1, b"a" * (limit + 1)))
-        ended_with(observe(attacker.watch(WATCH_SECONDS)), endpoint, f"a {limit + 1}-byte DATA frame (limit {limit})", {"FRAME_SIZE_ERROR"})
+        ended_with(
+            observe(attacker.watch(WATCH_SECONDS)),
+            endpoint,
+            f"a {limit + 1}-byte DATA frame (limit {limit})",
+            {"FRAME_SIZE_ERROR"},
+        )
 
 
 @pytest.mark.parametrize("endpoint", http2_endpoints())
@@ -73,10 +87,15 @@ def test_ping_of_the_wrong_length(endpoint, observe):
         ended_with(observe(attacker.watch(WATCH_SECONDS)), endpoint, "a 9-byte PING", {"FRAME_SIZE_ERROR"})
 
 
-@pytest.mark.parametrize("endpoint", http2_endpoints({
-    "twisted_backend": "Twisted 26.10.0: after its GOAWAY PROTOCOL_ERROR it leaves the TLS connection open until the "
-                       "idle timeout (Site timeout, 10 s here) plus its 15 s abortTimeout",
-}))
+@pytest.mark.parametrize(
+    "endpoint",
+    http2_endpoints(
+        {
+            "twisted_backend": "Twisted 26.10.0: after its GOAWAY PROTOCOL_ERROR it leaves the TLS connection open until the "
+            "idle timeout (Site timeout, 10 s here) plus its 15 s abortTimeout",
+        }
+    ),
+)
 def test_connection_closes_after_goaway(endpoint, observe):
     with guarded(endpoint), AbusiveConnection(endpoint) as attacker:
         attacker.send(raw_frame(DATA, END_STREAM, 0, b"hello"))

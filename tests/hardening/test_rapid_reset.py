@@ -7,8 +7,6 @@ from hyperframe.frame import RstStreamFrame
 from abuse import AbusiveConnection, http2_endpoints
 from guard import guarded
 
-pytestmark = pytest.mark.hardening
-
 PAIRS = 3000  # HEADERS + RST_STREAM(CANCEL) pairs, more than any server's per-connection request limit
 PAIRS_PER_WRITE = 100
 CANCEL = 0x8
@@ -24,12 +22,17 @@ def rapid_resets(attacker: AbusiveConnection, first_stream: int, count: int) -> 
     )
 
 
-@pytest.mark.parametrize("endpoint", http2_endpoints({
-    "quart_backend": "Hypercorn 0.18.0: reset streams stay in its priority tree; the 1001st raises "
-                     "priority.TooManyStreamsError, unhandled (ExceptionGroup traceback), connection dropped without GOAWAY",
-    "twisted_backend": "Twisted 26.10.0: a HEADERS and its RST_STREAM in one read make it render the already-closed "
-                       "stream: StreamIDTooLowError, then StreamClosedError logged as Unhandled Error, connection dropped without GOAWAY",
-}))
+@pytest.mark.parametrize(
+    "endpoint",
+    http2_endpoints(
+        {
+            "quart_backend": "Hypercorn 0.18.0: reset streams stay in its priority tree; the 1001st raises "
+            "priority.TooManyStreamsError, unhandled (ExceptionGroup traceback), connection dropped without GOAWAY",
+            "twisted_backend": "Twisted 26.10.0: a HEADERS and its RST_STREAM in one read make it render the already-closed "
+            "stream: StreamIDTooLowError, then StreamClosedError logged as Unhandled Error, connection dropped without GOAWAY",
+        }
+    ),
+)
 def test_rapid_reset(endpoint, observe):
     with guarded(endpoint), AbusiveConnection(endpoint) as attacker:
         for first_stream in range(1, 2 * PAIRS, 2 * PAIRS_PER_WRITE):

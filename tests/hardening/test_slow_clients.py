@@ -10,14 +10,14 @@ from hyperframe.frame import ContinuationFrame
 from abuse import PREFACE, AbusiveConnection, http2_endpoints
 from guard import guarded
 
-pytestmark = pytest.mark.hardening
-
 PATIENCE = 15  # seconds a server may take to drop a stalled client (nginx and Twisted are set to 10)
 TRICKLE_PAUSE = 1.0  # seconds between two CONTINUATION frames of the slow header block
 
 
 def dropped(verdict, endpoint, what: str) -> None:
-    assert verdict.refused, f"{endpoint}: expected {what} dropped (GOAWAY, RST_STREAM, 408 or close) within {PATIENCE} s, saw {verdict}"
+    assert verdict.refused, (
+        f"{endpoint}: expected {what} dropped (GOAWAY, RST_STREAM, 408 or close) within {PATIENCE} s, saw {verdict}"
+    )
 
 
 @pytest.mark.parametrize("endpoint", http2_endpoints())
@@ -32,12 +32,17 @@ def test_half_a_preface(endpoint, observe):
         dropped(observe(attacker.watch(PATIENCE)), endpoint, "a client that sends half the connection preface")
 
 
-@pytest.mark.parametrize("endpoint", http2_endpoints({
-    "gunicorn_h2": "Gunicorn 27.0.1: only its keepalive idle timer (2 s) watches an HTTP/2 connection and every frame "
-                   "restarts it; nothing bounds a header block that never ends, so a CONTINUATION a second keeps the request open",
-    "twisted_backend": "Twisted 26.10.0: its only clock is the idle timeout (Site timeout, 10 s here), restarted "
-                       "by every frame; nothing bounds a header block that never ends, so a CONTINUATION a second keeps the request open",
-}))
+@pytest.mark.parametrize(
+    "endpoint",
+    http2_endpoints(
+        {
+            "gunicorn_h2": "Gunicorn 27.0.1: only its keepalive idle timer (2 s) watches an HTTP/2 connection and every frame "
+            "restarts it; nothing bounds a header block that never ends, so a CONTINUATION a second keeps the request open",
+            "twisted_backend": "Twisted 26.10.0: its only clock is the idle timeout (Site timeout, 10 s here), restarted "
+            "by every frame; nothing bounds a header block that never ends, so a CONTINUATION a second keeps the request open",
+        }
+    ),
+)
 def test_slow_header_block(endpoint, observe):
     with guarded(endpoint), AbusiveConnection(endpoint) as attacker:
         attacker.send(attacker.headers_frame(1, attacker.encoder.encode(attacker.request_headers()), end_headers=False))
@@ -47,4 +52,8 @@ def test_slow_header_block(endpoint, observe):
             attacker.send(ContinuationFrame(1, data=attacker.encoder.encode([(f"x-slow-{field}", "a")])).serialize())
             attacker.watch(TRICKLE_PAUSE)
             field += 1
-        dropped(observe(attacker.verdict), endpoint, f"a header block trickling in one CONTINUATION every {TRICKLE_PAUSE:.0f} s")
+        dropped(
+            observe(attacker.verdict),
+            endpoint,
+            f"a header block trickling in one CONTINUATION every {TRICKLE_PAUSE:.0f} s",
+        )

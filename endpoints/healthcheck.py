@@ -1,6 +1,6 @@
 """Container healthcheck: exit 0 when GET <url> answers 200, else say why.
 
-    python3 -m website.healthcheck https://localhost:8444/healthz
+    python3 -m endpoints.healthcheck https://localhost:8444/healthz
 
 HTTPS is verified against the lab's CA, mounted at /run/certs/ca.crt.
 """

@@ -12,7 +12,9 @@ by_name = {"ids": lambda endpoint: endpoint.name}
 def test_selects_its_preferred_protocol_when_client_offers_h2_and_http11(endpoint):
     expected = endpoint.tcp_protocols[0]  # h2, or http/1.1 on the baseline
     selected = negotiated_alpn(endpoint, ["h2", "http/1.1"])
-    assert selected == expected, f"{endpoint}: offered h2 and http/1.1, expected {expected}, server selected {selected!r}"
+    assert selected == expected, (
+        f"{endpoint}: offered h2 and http/1.1, expected {expected}, server selected {selected!r}"
+    )
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, **by_name)

@@ -9,8 +9,9 @@ import tarfile
 import pytest
 
 from lab import ROOT
-from stack import SERVER_USER, SERVERS, inspect, run_in
+from stack import SERVER_USER, inspect, run_in, servers
 
+SERVERS = servers()
 TLS_SERVERS = [service for service in SERVERS if service != "flask_backend"]
 
 
@@ -24,7 +25,13 @@ def test_runs_as_non_root_with_no_capabilities_on_a_read_only_root(service):
         "added": config["HostConfig"]["CapAdd"],
         "no-new-privileges": "no-new-privileges:true" in (config["HostConfig"]["SecurityOpt"] or []),
     }
-    expected = {"user": SERVER_USER, "read-only root": True, "dropped": ["ALL"], "added": None, "no-new-privileges": True}
+    expected = {
+        "user": SERVER_USER,
+        "read-only root": True,
+        "dropped": ["ALL"],
+        "added": None,
+        "no-new-privileges": True,
+    }
     assert seen == expected, f"{service}: expected {expected}, saw {seen}"
 
 
@@ -90,7 +97,9 @@ def _files_holding(image: str, needles: tuple[tuple[str, bytes], ...]) -> list[s
                 for entry in layer:
                     if entry.isfile() and entry.size < 1 << 20:
                         content = layer.extractfile(entry).read()
-                        found += [f"{member.name}:{entry.name} holds {name}" for name, needle in needles if needle in content]
+                        found += [
+                            f"{member.name}:{entry.name} holds {name}" for name, needle in needles if needle in content
+                        ]
     save.wait(timeout=60)
     return found
 

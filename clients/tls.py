@@ -1,22 +1,44 @@
-"""TLS over asyncio streams through memory BIOs, so every byte on the wire is counted."""
+"""TLS for every client of the lab: contexts that verify the chain against the
+lab's CA, a blocking connection for probes, and an asyncio one whose wire bytes
+are counted (through memory BIOs) for the bench."""
 
 import asyncio
+import socket
 import ssl
 
 READ_SIZE = 256 * 1024
 
 
-def client_context(ca_file: str, alpn: list[str]) -> ssl.SSLContext:
+def client_context(ca_file: str, alpn: list[str] | None = None) -> ssl.SSLContext:
     context = ssl.create_default_context(cafile=ca_file)
-    context.set_alpn_protocols(alpn)
+    if alpn:
+        context.set_alpn_protocols(alpn)
     return context
 
 
-class CountingTLS:
-    """One TLS connection: plain bytes in and out, wire bytes counted."""
+def open_tls(
+    host: str, port: int, context: ssl.SSLContext, *, server_name: str | None = None, timeout: float = 10.0
+) -> ssl.SSLSocket:
+    """A blocking TLS connection, handshake done (server_name defaults to host)."""
+    raw = socket.create_connection((host, port), timeout=timeout)
+    try:
+        return context.wrap_socket(raw, server_hostname=server_name or host)
+    except BaseException:
+        raw.close()
+        raise
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, tls: ssl.SSLObject,
-                 incoming: ssl.MemoryBIO, outgoing: ssl.MemoryBIO) -> None:
+
+class CountingTLS:
+    """One asyncio TLS connection: plain bytes in and out, wire bytes counted."""
+
+    def __init__(
+        self,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        tls: ssl.SSLObject,
+        incoming: ssl.MemoryBIO,
+        outgoing: ssl.MemoryBIO,
+    ) -> None:
         self._reader, self._writer, self._tls = reader, writer, tls
         self._incoming, self._outgoing = incoming, outgoing
         self.bytes_in = self.bytes_out = 0
@@ -25,7 +47,9 @@ class CountingTLS:
     async def open(cls, address: tuple[str, int], server_name: str, context: ssl.SSLContext) -> "CountingTLS":
         reader, writer = await asyncio.open_connection(*address)
         incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
-        connection = cls(reader, writer, context.wrap_bio(incoming, outgoing, server_hostname=server_name), incoming, outgoing)
+        connection = cls(
+            reader, writer, context.wrap_bio(incoming, outgoing, server_hostname=server_name), incoming, outgoing
+        )
         await connection._handshake()
         return connection
 

@@ -5,9 +5,9 @@ from collections import Counter, deque
 
 import h11
 
-from bench.pageload import Origin, PageLoad, Stopwatch
-from bench.wire import CountingTLS, client_context
-from website.links import linked_assets
+from clients.events import Origin, PageLoad, Stopwatch
+from clients.links import linked_assets
+from clients.tls import CountingTLS, client_context
 
 MAX_CONNECTIONS = 6  # per origin, as browsers do
 
@@ -19,7 +19,9 @@ class _Connection:
         self.closed = False
 
     async def get(self, path: str) -> bytes:
-        request = h11.Request(method="GET", target=path, headers=[("host", self._origin.authority), ("user-agent", "h2lab-bench")])
+        request = h11.Request(
+            method="GET", target=path, headers=[("host", self._origin.authority), ("user-agent", "h2lab-bench")]
+        )
         await self.tls.send(self._http.send(request) + self._http.send(h11.EndOfMessage()))
         body, status = b"", None
         while True:

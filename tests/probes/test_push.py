@@ -2,8 +2,8 @@
 
 import pytest
 
+from clients.links import linked_assets
 from lab import HTTP2_ENDPOINTS
-from website.links import linked_assets
 from wire import h2_get
 
 by_name = {"ids": lambda endpoint: endpoint.name}

@@ -3,8 +3,7 @@
 import pytest
 
 from lab import ENDPOINTS, HTTP3_ENDPOINTS
-from wire import http_client
-from wire_h3 import h3_get_all
+from wire import h3_get_all, http_client
 
 by_name = {"ids": lambda endpoint: endpoint.name}
 
@@ -12,7 +11,7 @@ by_name = {"ids": lambda endpoint: endpoint.name}
 @pytest.mark.parametrize("endpoint", HTTP3_ENDPOINTS, **by_name)
 def test_same_bytes_over_http3(endpoint, page_bytes):
     expected = page_bytes[endpoint]  # fetched over TCP
-    responses = h3_get_all(endpoint.host, endpoint.port, list(expected))
+    responses = h3_get_all(endpoint, list(expected))
     for path, body in expected.items():
         seen = responses[path]
         assert (seen.status, seen.body == body) == (200, True), (

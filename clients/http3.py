@@ -1,9 +1,14 @@
-"""HTTP/3 on one QUIC connection (aioquic): page loads, and the client the probes use too."""
+"""HTTP/3 on one QUIC connection (aioquic): GETs for the probes and `make h3`, and page loads.
+
+python3 -m clients.http3 URL [CA_FILE]     what one GET over HTTP/3 brings back (make h3)
+"""
 
 import asyncio
 import contextlib
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from aioquic.asyncio.client import connect
 from aioquic.asyncio.protocol import QuicConnectionProtocol
@@ -12,8 +17,8 @@ from aioquic.h3.events import DataReceived, HeadersReceived
 from aioquic.quic.configuration import QuicConfiguration
 from aioquic.quic.events import ConnectionTerminated
 
-from bench.pageload import Origin, PageLoad, Stopwatch
-from website.links import linked_assets
+from clients.events import Origin, PageLoad, Stopwatch
+from clients.links import linked_assets
 
 TIMEOUT = 30.0
 MAX_OPEN_STREAMS = 100  # servers here allow 100 or more concurrent streams
@@ -73,7 +78,16 @@ class H3Client(QuicConnectionProtocol):
         stream_id = self._quic.get_next_available_stream_id()
         self._responses[stream_id] = H3Response()
         self._done[stream_id] = asyncio.get_running_loop().create_future()
-        self._http.send_headers(stream_id, [(b":method", b"GET"), (b":scheme", b"https"), (b":authority", authority.encode()), (b":path", path.encode())], end_stream=True)
+        self._http.send_headers(
+            stream_id,
+            [
+                (b":method", b"GET"),
+                (b":scheme", b"https"),
+                (b":authority", authority.encode()),
+                (b":path", path.encode()),
+            ],
+            end_stream=True,
+        )
         self.transmit()
         try:
             await asyncio.wait_for(self._done[stream_id], TIMEOUT)
@@ -106,12 +120,34 @@ class H3Client(QuicConnectionProtocol):
                 self._done[stream_id].set_result(None)
 
 
+async def _get_all(host: str, port: int, paths: list[str], configuration: QuicConfiguration) -> dict[str, H3Response]:
+    limit = asyncio.Semaphore(MAX_OPEN_STREAMS)
+    async with connect(host, port, configuration=configuration, create_protocol=H3Client) as client:
+
+        async def get(path: str) -> H3Response:
+            async with limit:
+                return await client.get(f"{configuration.server_name or host}:{port}", path)
+
+        responses = await asyncio.gather(*(get(path) for path in paths))
+    return dict(zip(paths, responses, strict=True))
+
+
+def h3_get_all(
+    host: str, port: int, paths: list[str], *, ca_file: str, server_name: str | None = None
+) -> dict[str, H3Response]:
+    """GET every path over one new HTTP/3 connection to host's UDP port."""
+    configuration = QuicConfiguration(is_client=True, alpn_protocols=H3_ALPN, cafile=ca_file, server_name=server_name)
+    return asyncio.run(asyncio.wait_for(_get_all(host, port, paths, configuration), TIMEOUT * 2))
+
+
 class Http3Loader:
     protocol = "h3"
 
     def __init__(self, origin: Origin, ca_file: str) -> None:
         self._origin = origin
-        self._configuration = QuicConfiguration(is_client=True, alpn_protocols=H3_ALPN, cafile=ca_file, server_name=origin.server_name)
+        self._configuration = QuicConfiguration(
+            is_client=True, alpn_protocols=H3_ALPN, cafile=ca_file, server_name=origin.server_name
+        )
         self._connection: contextlib.AbstractAsyncContextManager | None = None
         self._client: H3Client | None = None
         self._reconnecting = asyncio.Lock()
@@ -127,7 +163,12 @@ class Http3Loader:
         async with self._reconnecting:
             if self._client is None or self._client.terminated:
                 await self.close()
-                self._connection = connect(self._origin.dial_host, self._origin.port, configuration=self._configuration, create_protocol=H3Client)
+                self._connection = connect(
+                    self._origin.dial_host,
+                    self._origin.port,
+                    configuration=self._configuration,
+                    create_protocol=H3Client,
+                )
                 self._client = await self._connection.__aenter__()
                 self.opened += 1
             return self._client
@@ -161,3 +202,20 @@ class Http3Loader:
             self._retired = self.wire_bytes()
             await self._connection.__aexit__(None, None, None)
         self._connection = self._client = None
+
+
+def main(url: str, ca_file: str) -> None:
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    response = h3_get_all(parts.hostname, parts.port or 443, [path], ca_file=ca_file)[path]
+    for status in response.informational:
+        print(f"HTTP/3 {status} (informational)")
+    print(f"HTTP/3 {response.status}")
+    for name, value in response.headers:
+        if not name.startswith(":"):
+            print(f"{name}: {value}")
+    print(f"\n[{len(response.body)} bytes of body]")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "certs/ca.crt")

@@ -1,23 +1,19 @@
 """Faults, provoked for real: a backend down, a service restarted under load, a
 graceful stop. These stop and restart containers, so they run after every other
-probe (make test runs the `disruptive` marker last) and leave the stack healthy.
+probe (make test runs tests/faults/ last) and leave the stack healthy.
 """
 
 import threading
 import time
 
-import h2.config
-import h2.connection
 import h2.events
-import h2.settings
 import httpx
 import pytest
 
+from clients.http2 import get_headers, keep_receiving_after_goaway, new_connection
 from lab import ENDPOINTS, NGINX_FLASK
-from stack import SERVERS, compose, wait_healthy
+from stack import compose, servers, wait_healthy
 from wire import http_client, open_tls, tls_context
-
-pytestmark = pytest.mark.disruptive
 
 QUICK_REPLY = 5.0  # seconds: slower than this is a hang
 # A client gives up on a connection that does not open (TCP and TLS) within this,
@@ -36,7 +32,12 @@ def test_nginx_says_502_quickly_while_flask_is_down_then_recovers_by_itself():
         with http_client(NGINX_FLASK, http2=True) as client:
             response = client.get("/")
         elapsed = time.monotonic() - started
-        seen = (response.status_code, elapsed < QUICK_REPLY, "flask_backend" in response.text, len(response.content) < 512)
+        seen = (
+            response.status_code,
+            elapsed < QUICK_REPLY,
+            "flask_backend" in response.text,
+            len(response.content) < 512,
+        )
         assert seen == (502, True, True, True), (
             f"{NGINX_FLASK}/ with flask_backend stopped: expected a short 502 naming flask_backend within "
             f"{QUICK_REPLY} s, saw {response.status_code} after {elapsed:.1f} s: {response.text[:200]!r}"
@@ -45,7 +46,9 @@ def test_nginx_says_502_quickly_while_flask_is_down_then_recovers_by_itself():
         wait_healthy("flask_backend")
     with http_client(NGINX_FLASK, http2=True) as client:
         status = client.get("/").status_code
-    assert status == 200, f"{NGINX_FLASK}/: expected 200 once flask_backend is back, with no reload of nginx, saw {status}"
+    assert status == 200, (
+        f"{NGINX_FLASK}/: expected 200 once flask_backend is back, with no reload of nginx, saw {status}"
+    )
 
 
 class LightLoad(threading.Thread):
@@ -62,14 +65,16 @@ class LightLoad(threading.Thread):
             started = time.monotonic()
             try:
                 with http_client(self.endpoint, http2="h2" in self.endpoint.protocols) as client:
-                    outcome = str(client.get("/", timeout=httpx.Timeout(2 * QUICK_REPLY, connect=CONNECT_TIMEOUT)).status_code)
+                    outcome = str(
+                        client.get("/", timeout=httpx.Timeout(2 * QUICK_REPLY, connect=CONNECT_TIMEOUT)).status_code
+                    )
             except Exception as error:  # noqa: BLE001 - a clean failure is an outcome
                 outcome = type(error).__name__
             self.outcomes.append((outcome, time.monotonic() - started))
             self.stop.wait(0.1)
 
 
-@pytest.mark.parametrize("service", SERVERS)
+@pytest.mark.parametrize("service", servers())
 def test_restart_under_light_load_never_hangs_and_comes_back_healthy(service):
     endpoint = by_service.get(service, NGINX_FLASK)  # flask_backend is reached through nginx
     load = LightLoad(endpoint)
@@ -95,11 +100,8 @@ def slow_download_across_a_stop(endpoint, path: str) -> tuple[int, int, str]:
     Returns (bytes expected, bytes received, how the stream ended)."""
     stopper = threading.Thread(target=compose, args=("stop", "--timeout", "20", endpoint.service), daemon=True)
     with open_tls(endpoint, tls_context(["h2"])) as tls:
-        connection = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
-        connection.local_settings = h2.settings.Settings(client=True, initial_values={
-            h2.settings.SettingCodes.INITIAL_WINDOW_SIZE: 16 * 1024, h2.settings.SettingCodes.ENABLE_PUSH: 0})
-        connection.initiate_connection()
-        connection.send_headers(1, [(":method", "GET"), (":scheme", "https"), (":authority", f"{endpoint.host}:{endpoint.port}"), (":path", path)], end_stream=True)
+        connection = new_connection(accept_push=False, stream_window=16 * 1024, connection_window=65535)
+        connection.send_headers(1, get_headers(f"{endpoint.host}:{endpoint.port}", path), end_stream=True)
         tls.sendall(connection.data_to_send())
         expected, received, ending = 0, 0, "still open"
         deadline = time.monotonic() + 60
@@ -124,9 +126,7 @@ def slow_download_across_a_stop(endpoint, path: str) -> tuple[int, int, str]:
                         case h2.events.StreamReset():
                             ending = f"reset ({event.error_code!r})"
                         case h2.events.ConnectionTerminated() if event.last_stream_id >= 1:
-                            # A graceful GOAWAY: RFC 9113 6.8 lets stream 1 finish, but h2 4.4
-                            # closes its state machine on any GOAWAY; keep it reading.
-                            connection.state_machine.state = h2.connection.ConnectionState.CLIENT_OPEN
+                            keep_receiving_after_goaway(connection)  # a graceful GOAWAY: stream 1 may finish
                 tls.sendall(connection.data_to_send())
         finally:
             if stopper.ident is not None:
@@ -134,12 +134,24 @@ def slow_download_across_a_stop(endpoint, path: str) -> tuple[int, int, str]:
     return expected, received, ending
 
 
-@pytest.mark.parametrize("service", [
-    "nginx", "quart_backend", "gunicorn_h2",
-    pytest.param("twisted_backend", marks=pytest.mark.xfail(strict=True, reason=(
-        "Twisted 26.10: SIGTERM stops the reactor, which drops open connections at once; "
-        "a response in flight is cut off (twisted.web has no graceful drain)"))),
-])
+@pytest.mark.parametrize(
+    "service",
+    [
+        "nginx",
+        "quart_backend",
+        "gunicorn_h2",
+        pytest.param(
+            "twisted_backend",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason=(
+                    "Twisted 26.10: SIGTERM stops the reactor, which drops open connections at once; "
+                    "a response in flight is cut off (twisted.web has no graceful drain)"
+                ),
+            ),
+        ),
+    ],
+)
 def test_stop_drains_the_response_in_flight(service):
     endpoint = by_service[service]
     try:

@@ -4,9 +4,10 @@ import asyncio
 
 import pytest
 
-from bench.pageload import Origin, make_loader
+from clients.events import Origin
+from clients.loaders import make_loader
+from endpoints import HTTP11_BASELINE, HYPERCORN_QUART, NGINX_FLASK
 from lab import CA_FILE, ENDPOINTS
-from website.endpoints import HTTP11_BASELINE, HYPERCORN_QUART, NGINX_FLASK
 
 by_port = {endpoint.port: endpoint for endpoint in ENDPOINTS}
 

@@ -1,4 +1,4 @@
-"""Page loads the way a browser does them: the page, then every asset it links.
+"""What the page loaders share. A page load is what a browser does: the page, then every asset it links.
 
     HTTP/1.1  at most 6 connections per origin, requests queued on them
     HTTP/2    one connection, requests multiplexed (push refused, or accepted)
@@ -19,7 +19,7 @@ class Origin:
 
     server_name: str  # certificate name and :authority host
     port: int
-    dial_host: str  # the server itself, or a latency relay in front of it
+    dial_host: str  # the server itself, or the network emulator in front of it
 
     @property
     def authority(self) -> str:
@@ -60,21 +60,3 @@ class Stopwatch:
             pushed=pushed or [],
             streams_per_round=streams_per_round,
         )
-
-
-def make_loader(protocol: str, origin: Origin, ca_file: str):
-    # Imported here: the loaders import Origin, PageLoad and Stopwatch from this module.
-    from bench.http1 import Http1Loader
-    from bench.http2 import Http2Loader
-    from bench.http3 import Http3Loader
-
-    match protocol:
-        case "http/1.1":
-            return Http1Loader(origin, ca_file)
-        case "h2":
-            return Http2Loader(origin, ca_file, accept_push=False)
-        case "h2+push":
-            return Http2Loader(origin, ca_file, accept_push=True)
-        case "h3":
-            return Http3Loader(origin, ca_file)
-    raise ValueError(f"no loader for protocol {protocol!r}")

@@ -19,6 +19,4 @@ def test_same_html_and_assets_from_every_endpoint(page_bytes):
             f"{endpoint}: serves paths {sorted(seen)}, {reference} serves {sorted(expected)}"
         )
         for path, body in expected.items():
-            assert seen[path] == body, (
-                f"{endpoint}{path}: {fingerprint(seen[path])}; {reference}: {fingerprint(body)}"
-            )
+            assert seen[path] == body, f"{endpoint}{path}: {fingerprint(seen[path])}; {reference}: {fingerprint(body)}"

@@ -1,0 +1,47 @@
+"""What a bench run shows as pictures: a bar chart per page and RTT."""
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def page_load_charts(rows: list[dict], folder: Path) -> list[Path]:
+    """A PNG per page and RTT: cold and warm medians per endpoint and protocol,
+    p95 as whiskers, the round-trip lower bound as a black tick."""
+    written = []
+    for page, rtt in sorted({(r["page"], r["rtt_ms"]) for r in rows}):
+        selected = [r for r in rows if (r["page"], r["rtt_ms"]) == (page, rtt)]
+        labels = list(dict.fromkeys(f"{r['port']}\n{r['protocol']}" for r in selected))
+        figure, axes = plt.subplots(figsize=(max(8, 0.9 * len(labels)), 4.8))
+        width = 0.4
+        for offset, mode, colour in [(-width / 2, "cold", "#4472c4"), (width / 2, "warm", "#ed7d31")]:
+            series = [
+                next(r for r in selected if f"{r['port']}\n{r['protocol']}" == label and r["mode"] == mode)
+                for label in labels
+            ]
+            xs = [i + offset for i in range(len(labels))]
+            medians = [r["median_ms"] for r in series]
+            errors = [[0] * len(series), [r["p95_ms"] - r["median_ms"] for r in series]]
+            axes.bar(xs, medians, width, yerr=errors, capsize=2, label=f"{mode} (median, p95 whisker)", color=colour)
+            axes.scatter(
+                xs,
+                [r["lower_bound_ms"] for r in series],
+                marker="_",
+                s=300,
+                color="black",
+                zorder=3,
+                label="round-trip lower bound" if mode == "cold" else None,
+            )
+        axes.set_xticks(range(len(labels)), labels, fontsize=8)
+        axes.set_ylabel("page load, ms")
+        axes.set_title(f"{page} page, RTT {rtt:g} ms: load time by endpoint (port) and protocol")
+        axes.legend(fontsize=8)
+        figure.tight_layout()
+        path = folder / f"pageload-{page}-rtt{rtt:g}ms.png"
+        figure.savefig(path, dpi=110)
+        plt.close(figure)
+        written.append(path)
+    return written

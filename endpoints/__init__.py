@@ -1,0 +1,82 @@
+"""The lab's endpoints: the one table every part of the lab reads.
+
+    python3 -m endpoints            the table, for a terminal (make endpoints)
+
+The /endpoints page, the probes, the bench, the network emulator's far ports and
+`make endpoints` all come from here. Each endpoint is published on its port
+("near": loopback, no added delay) and on port + FAR_OFFSET ("far": every packet
+crosses the lab's network emulator, see network/).
+"""
+
+from dataclasses import dataclass
+
+FAR_OFFSET = 1000  # far port = port + 1000: 8443 → 9443
+NETWORK_STATUS_PORT = 9440  # the network emulator's read-only status (HTTPS, JSON)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    port: int  # the same on the host and on the compose network
+    service: str  # the compose service that answers
+    title: str
+    protocols: tuple[str, ...]  # ALPN names, in the server's order of preference
+    extras: tuple[str, ...] = ()  # "push", "early-hints", "alt-svc"
+
+    @property
+    def pushes(self) -> bool:
+        return "push" in self.extras
+
+    @property
+    def early_hints(self) -> bool:
+        return "early-hints" in self.extras
+
+    @property
+    def http3(self) -> bool:
+        return "h3" in self.protocols
+
+    @property
+    def http2(self) -> bool:
+        return "h2" in self.protocols
+
+    @property
+    def tcp_protocols(self) -> tuple[str, ...]:
+        return tuple(protocol for protocol in self.protocols if protocol != "h3")
+
+    @property
+    def far_port(self) -> int:
+        return self.port + FAR_OFFSET
+
+
+NGINX_FLASK = Endpoint(
+    8443, "nginx", "nginx → Gunicorn/Flask (HTTP/1.1 upstream)", ("h2", "http/1.1", "h3"), ("alt-svc",)
+)
+HYPERCORN_QUART = Endpoint(
+    8444, "quart_backend", "Hypercorn → Quart", ("h2", "http/1.1", "h3"), ("push", "early-hints", "alt-svc")
+)
+GUNICORN_H2 = Endpoint(8445, "gunicorn_h2", "Gunicorn's own HTTP/2 → Flask", ("h2", "http/1.1"), ("early-hints",))
+TWISTED = Endpoint(8446, "twisted_backend", "Twisted (the 2017 article's second way)", ("h2", "http/1.1"))
+HTTP11_BASELINE = Endpoint(8447, "nginx", "HTTP/1.1 baseline: nginx → Gunicorn/Flask", ("http/1.1",))
+
+# The published endpoints: on the host (near and far), on the landing page, probed.
+ENDPOINTS = (NGINX_FLASK, HYPERCORN_QUART, GUNICORN_H2, TWISTED, HTTP11_BASELINE)
+
+# nginx serving the assets itself, no Python behind it: the bench's upper bound.
+# Not published: only the bench reaches it, on the compose network.
+STATIC_NGINX = Endpoint(8448, "nginx", "nginx serving the assets itself (upper bound)", ("h2", "http/1.1"))
+
+
+def far_routes() -> list[tuple[int, str, str, int]]:
+    """What the network emulator forwards: (far port, "tcp" or "udp", service, port)."""
+    routes = []
+    for endpoint in ENDPOINTS:
+        routes.append((endpoint.far_port, "tcp", endpoint.service, endpoint.port))
+        if endpoint.http3:
+            routes.append((endpoint.far_port, "udp", endpoint.service, endpoint.port))
+    return routes
+
+
+def table() -> str:
+    rows = [("port", "far", "what", "protocols", "extras")]
+    rows += [(str(e.port), str(e.far_port), e.title, ", ".join(e.protocols), ", ".join(e.extras)) for e in ENDPOINTS]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows)

@@ -1,0 +1,3 @@
+from endpoints import table
+
+print(table())

@@ -1,0 +1,42 @@
+"""The /endpoints landing page, made from the lab's one endpoint table."""
+
+import html
+
+from endpoints import ENDPOINTS
+
+
+def page() -> str:
+    """The /endpoints page; links follow the host the page was loaded from."""
+    rows = "\n".join(
+        f'      <tr><td><a class="endpoint" data-port="{e.port}" href="https://localhost:{e.port}/">{e.port}</a></td>'
+        f"<td>{html.escape(e.title)}</td><td>{', '.join(e.protocols)}</td><td>{', '.join(e.extras)}</td></tr>"
+        for e in ENDPOINTS
+    )
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Endpoints · h2lab</title>
+  <link rel="stylesheet" href="/static/css/bootstrap.min.css">
+</head>
+<body>
+  <main class="container py-4">
+    <h1 class="display-6">h2lab endpoints</h1>
+    <p>The same page, served every practical way from Python. Open each and compare
+      the Protocol column of your browser's network panel.</p>
+    <table class="table">
+      <thead><tr><th>port</th><th>what</th><th>protocols</th><th>extras</th></tr></thead>
+      <tbody>
+{rows}
+      </tbody>
+    </table>
+  </main>
+  <script>
+    for (const link of document.querySelectorAll("a.endpoint")) {{
+      link.href = `https://${{location.hostname}}:${{link.dataset.port}}/`;
+    }}
+  </script>
+</body>
+</html>
+"""
