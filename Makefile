@@ -8,12 +8,12 @@ APP_UNIT_TESTS := flask_unit quart_unit twisted_unit
 PYTEST := $(VENV)/bin/pytest
 # Probes and attacks in parallel workers; attacks on one service stay in one worker.
 PARALLEL := -n 4 --dist loadgroup
-RTT ?= 0,50
-RUNS ?= 20
+RUNS ?= 10
+PROFILES ?= rtt50,slow4g,lossy
 
 .PHONY: help
 help:  ## List the targets (this)
-	@awk -F ':.*## ' '/^[a-z][a-z0-9-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk -F ':.*## ' '/^[a-z][a-z0-9-]*:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: certs
 certs: $(CERTS)  ## Make the lab's CA and server certificate (only those missing)
@@ -40,7 +40,7 @@ logs:  ## Follow every service's logs
 	$(COMPOSE) logs --follow --tail=100
 
 .PHONY: test
-test: unit probes hardening faults app-units  ## Everything: unit tests, then the running stack probed, attacked, faulted
+test: unit probes hardening network-test faults app-units  ## Everything: unit tests, then the running stack probed, attacked, its far network calibrated, faulted
 
 .PHONY: unit
 unit: $(VENV)/installed  ## Lint, and the tests that need no Docker at all (seconds)
@@ -56,6 +56,11 @@ probes: $(VENV)/installed .lab-up  ## Probe every endpoint on the wire (needs ma
 hardening: $(VENV)/installed .lab-up  ## Attack every HTTP/2 endpoint; print how each server coped (needs make up)
 	$(PYTEST) $(PARALLEL) tests/hardening
 
+.PHONY: network-test
+network-test: $(VENV)/installed .lab-up  ## Calibrate the far network against physics; race page in Chromium (needs make up)
+	$(COMPOSE) --profile bench build --quiet bench
+	$(PYTEST) tests/network
+
 .PHONY: faults
 faults: $(VENV)/installed .lab-up  ## Stop and restart containers under load (needs make up; leaves it healthy)
 	$(PYTEST) tests/faults
@@ -66,11 +71,18 @@ app-units: .docker-engine  ## Each app's unit tests, in its own image, with its 
 	for unit in $(APP_UNIT_TESTS); do $(COMPOSE) --profile unit run --rm --no-deps $$unit || exit 1; done
 
 .PHONY: bench
-bench: .lab-up  ## Measure page loads, browser and throughput (RTT="0,50" RUNS=20; QUICK=1 for a smoke run)
+bench: .lab-up  ## Measure page loads and a browser across the far network, and throughput (PROFILES= RUNS=; QUICK=1: smoke)
 	@mkdir -p results
 	@python3 -m bench.versions > results/versions.json
 	$(COMPOSE) --profile bench build --quiet bench
-	$(COMPOSE) --profile bench run --rm --no-deps bench python3 -m bench $(if $(QUICK),--quick,--runs $(RUNS) --rtt $(RTT))
+	$(COMPOSE) --profile bench run --rm --no-deps bench python3 -m bench $(if $(QUICK),--quick,--runs $(RUNS) --profiles $(PROFILES))
+
+.PHONY: network
+network: .lab-up  ## Show the far network (ports 9443-9447); change it live: PROFILE=slow4g, or RTT= RATE= LOSS=
+	@$(COMPOSE) exec -T network python3 -m network $(if $(PROFILE)$(RTT)$(RATE)$(DOWN)$(UP)$(LOSS)$(QUEUE),set $(PROFILE) \
+		$(if $(RTT),--rtt $(RTT)) $(if $(RATE),--down $(RATE) --up $(RATE)) \
+		$(if $(DOWN),--down $(DOWN)) $(if $(UP),--up $(UP)) \
+		$(if $(LOSS),--loss $(LOSS)) $(if $(QUEUE),--queue $(QUEUE)),show)
 
 .PHONY: h3
 h3: $(VENV)/installed  ## GET URL=https://localhost:8444/ over HTTP/3 (aioquic) and print the reply

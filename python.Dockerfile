@@ -6,7 +6,7 @@ FROM debian:trixie-slim AS runtime
 ARG APP
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 python3-venv libjs-bootstrap5 libjs-jquery \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get clean && rm -rf /var/lib/apt/lists/*
 COPY ${APP}/requirements.txt /app/requirements.txt
 # A CA bundle for pip may be handed in as the build secret ca_bundle (for
 # machines whose containers cannot verify the package index); it is in no layer.

@@ -1,6 +1,6 @@
 """make bench, inside the bench container on the compose network:
 
-    python3 -m bench [--quick] [--runs N] [--rtt 0,50] [--out /results]
+    python3 -m bench [--quick] [--runs N] [--profiles rtt50,slow4g,lossy] [--out /results]
 
 Progress while it runs, tables at the end, and under --out a folder per run
 with bench.json (every run, the versions, the machine) and the charts.
@@ -15,7 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-from bench import charts, check, report, run
+from bench import charts, check, far, report, run
+from network.profiles import PROFILES, Profile
+
+DEFAULT_PROFILES = "rtt50,slow4g,lossy"
 
 
 def clients() -> dict:
@@ -48,44 +51,42 @@ def machine() -> dict:
     }
 
 
-async def measure(arguments) -> tuple[dict, dict]:
-    """The results, and how latency was added at each RTT ("none", "netem" or "relay")."""
-    results, latency_methods = {"page_loads": [], "browser": [], "throughput": []}, {}
-    for rtt_ms in arguments.rtt:
-        latency = run.latency_for(rtt_ms)
-        latency_methods[f"{rtt_ms:g}"] = latency.method
-        print(
-            f"RTT {rtt_ms:g} ms ({latency.method}): page loads, {arguments.runs} runs per case, cold and warm",
-            flush=True,
-        )
-        async with latency:
-            results["page_loads"] += await run.page_loads(rtt_ms, arguments.runs, latency)
-            print(
-                f"RTT {rtt_ms:g} ms ({latency.method}): headless Chromium, {arguments.browser_runs} loads each",
-                flush=True,
-            )
-            results["browser"] += await run.browser_loads(rtt_ms, arguments.browser_runs, latency)
-    print("throughput (no added latency): h2load", flush=True)
+async def measure(arguments) -> dict:
+    """Page loads and the browser across the far network, profile by profile; then throughput, near."""
+    results = {"page_loads": [], "browser": [], "throughput": []}
+    with far.restored():
+        for profile in arguments.profiles:
+            far.use(profile)
+            print(f"{profile.describe()}: page loads, {arguments.runs} runs per case, cold and warm", flush=True)
+            results["page_loads"] += await run.page_loads(profile, arguments.runs)
+            print(f"{profile.name}: headless Chromium, {arguments.browser_runs} loads each", flush=True)
+            results["browser"] += await run.browser_loads(profile, arguments.browser_runs)
+    print("throughput (near: straight at each server, no emulator): h2load", flush=True)
     results["throughput"] = run.throughput_runs(arguments.requests)
-    return results, latency_methods
+    return results
+
+
+def profile_list(text: str) -> list[Profile]:
+    unknown = [name for name in text.split(",") if name not in PROFILES]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"no profile {', '.join(unknown)}; choose from {', '.join(PROFILES)}")
+    return [PROFILES[name] for name in text.split(",")]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python3 -m bench")
-    parser.add_argument("--quick", action="store_true", help="a smoke run: 2 runs per case, RTT 50 ms only")
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument(
-        "--rtt", type=lambda text: [float(v) for v in text.split(",")], default=[0.0, 50.0], help="comma-separated ms"
-    )
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 2 runs per case, rtt50 only")
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--profiles", type=profile_list, default=DEFAULT_PROFILES, help="comma-separated profile names")
     parser.add_argument("--out", type=Path, default=Path("/results"))
     arguments = parser.parse_args()
     if arguments.quick:
-        arguments.runs, arguments.rtt = 2, [50.0]
+        arguments.runs, arguments.profiles = 2, [PROFILES["rtt50"]]
     arguments.browser_runs = 1 if arguments.quick else 5
     arguments.requests = 500 if arguments.quick else 5000
 
     started = time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
-    results, latency_methods = asyncio.run(measure(arguments))
+    results = asyncio.run(measure(arguments))
     folder = arguments.out / started
     folder.mkdir(parents=True, exist_ok=True)
     versions_file = arguments.out / "versions.json"
@@ -94,8 +95,8 @@ def main() -> None:
         "finished": time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime()),
         "quick": arguments.quick,
         "runs": arguments.runs,
-        "rtts_ms": arguments.rtt,
-        "latency_method": latency_methods,
+        "profiles": [profile.as_dict() for profile in arguments.profiles],
+        "network": "the lab's network emulator (network/): packet-level delay, rate and loss, both ways",
         "machine": machine(),
         "versions": json.loads(versions_file.read_text()) if versions_file.exists() else {},
         "clients": clients(),
@@ -104,6 +105,7 @@ def main() -> None:
     charts_written = charts.page_load_charts(results["page_loads"], folder)
     print(report.page_load_table(results["page_loads"]))
     print(report.browser_table(results["browser"]))
+    print(report.loss_table(results["page_loads"]))
     print(report.throughput_table(results["throughput"]))
     latest = arguments.out / "latest"
     latest.unlink(missing_ok=True)

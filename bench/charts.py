@@ -7,19 +7,21 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from bench.report import chart_name  # noqa: E402
+
 
 def page_load_charts(rows: list[dict], folder: Path) -> list[Path]:
-    """A PNG per page and RTT: cold and warm medians per endpoint and protocol,
-    p95 as whiskers, the round-trip lower bound as a black tick."""
+    """A PNG per page and network profile: cold and warm medians per endpoint and
+    protocol, p95 as whiskers, the network's lower bound as a black tick."""
     written = []
-    for page, rtt in sorted({(r["page"], r["rtt_ms"]) for r in rows}):
-        selected = [r for r in rows if (r["page"], r["rtt_ms"]) == (page, rtt)]
-        labels = list(dict.fromkeys(f"{r['port']}\n{r['protocol']}" for r in selected))
+    for page, profile in dict.fromkeys((r["page"], r["profile"]) for r in rows):
+        selected = [r for r in rows if (r["page"], r["profile"]) == (page, profile)]
+        labels = list(dict.fromkeys(f"{r['far_port']}\n{r['protocol']}" for r in selected))
         figure, axes = plt.subplots(figsize=(max(8, 0.9 * len(labels)), 4.8))
         width = 0.4
         for offset, mode, colour in [(-width / 2, "cold", "#4472c4"), (width / 2, "warm", "#ed7d31")]:
             series = [
-                next(r for r in selected if f"{r['port']}\n{r['protocol']}" == label and r["mode"] == mode)
+                next(r for r in selected if f"{r['far_port']}\n{r['protocol']}" == label and r["mode"] == mode)
                 for label in labels
             ]
             xs = [i + offset for i in range(len(labels))]
@@ -33,14 +35,14 @@ def page_load_charts(rows: list[dict], folder: Path) -> list[Path]:
                 s=300,
                 color="black",
                 zorder=3,
-                label="round-trip lower bound" if mode == "cold" else None,
+                label="lower bound (what the network imposes)" if mode == "cold" else None,
             )
         axes.set_xticks(range(len(labels)), labels, fontsize=8)
         axes.set_ylabel("page load, ms")
-        axes.set_title(f"{page} page, RTT {rtt:g} ms: load time by endpoint (port) and protocol")
+        axes.set_title(f"{page} page, network {profile}: load time by endpoint (far port) and protocol")
         axes.legend(fontsize=8)
         figure.tight_layout()
-        path = folder / f"pageload-{page}-rtt{rtt:g}ms.png"
+        path = folder / chart_name(page, profile)
         figure.savefig(path, dpi=110)
         plt.close(figure)
         written.append(path)

@@ -13,46 +13,64 @@ import sys
 from pathlib import Path
 
 from bench.cases import CASES, PAGES
+from bench.report import chart_name
 
 CONNECTION_LIMIT = {"http/1.1": 6, "h2": 1, "h2+push": 1, "h3": 1}
+SECTIONS = ("meta", "page_loads", "browser", "throughput")
+META = ("runs", "profiles", "network", "machine", "versions")
 
 
 def problems(folder: Path) -> list[str]:
     data = json.loads((folder / "bench.json").read_text())
-    found = [f"bench.json: no {key}" for key in ("meta", "page_loads", "browser", "throughput") if not data.get(key)]
-    for key in ("runs", "rtts_ms", "latency_method", "machine", "versions"):
-        if key not in data.get("meta", {}):
-            found.append(f"bench.json: meta has no {key}")
-    for rtt in data["meta"]["rtts_ms"]:
+    found = [f"bench.json: no {key}" for key in SECTIONS if not data.get(key)]
+    found += [f"bench.json: meta has no {key}" for key in META if key not in data.get("meta", {})]
+    if "profiles" in data.get("meta", {}) and not data["meta"]["profiles"]:
+        found.append("bench.json: meta lists no network profile")
+    if found:
+        return found  # what follows reads those keys
+    for profile in (p["name"] for p in data["meta"]["profiles"]):
         for page in PAGES:
-            for case in CASES:
-                for mode in ("cold", "warm"):
-                    rows = [
-                        r
-                        for r in data["page_loads"]
-                        if (r["page"], r["rtt_ms"], r["port"], r["protocol"], r["mode"])
-                        == (page, rtt, case.endpoint.port, case.protocol, mode)
-                    ]
-                    name = f"{page} rtt {rtt:g} {case.label} {mode}"
-                    if len(rows) != 1 or len(rows[0]["runs"]) != data["meta"]["runs"]:
-                        found.append(f"{name}: expected one row of {data['meta']['runs']} runs, found {len(rows)} rows")
-                        continue
-                    limit = CONNECTION_LIMIT[case.protocol]  # warm runs reconnect only where a server ended keep-alive
-                    for run in rows[0]["runs"]:
-                        if run["connections"] > limit or not run["every_asset_once"]:
-                            found.append(
-                                f"{name}: a run opened {run['connections']} connections (at most {limit}) "
-                                f"or fetched an asset twice ({run['every_asset_once']=})"
-                            )
-            chart = folder / f"pageload-{page}-rtt{rtt:g}ms.png"
-            if not chart.exists() or chart.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
-                found.append(f"{chart.name}: missing or not a PNG")
-            elif struct.unpack(">II", chart.read_bytes()[16:24])[0] < 400:
-                found.append(f"{chart.name}: narrower than 400 pixels")
-    for row in data["throughput"]:
-        if row["succeeded"] == 0:
-            found.append(f"throughput {row['port']} {row['protocol']}: no request succeeded")
+            found += _case_problems(data, profile, page)
+            found += _chart_problems(folder / chart_name(page, profile))
+    found += [
+        f"throughput {row['port']} {row['protocol']}: no request succeeded"
+        for row in data["throughput"]
+        if row["succeeded"] == 0
+    ]
     return found
+
+
+def _case_problems(data: dict, profile: str, page: str) -> list[str]:
+    found = []
+    runs = data["meta"]["runs"]
+    for case in CASES:
+        for mode in ("cold", "warm"):
+            key = (page, profile, case.endpoint.port, case.protocol, mode)
+            rows = [
+                r for r in data["page_loads"] if (r["page"], r["profile"], r["port"], r["protocol"], r["mode"]) == key
+            ]
+            name = f"{page} {profile} {case.label} {mode}"
+            if len(rows) != 1:
+                found.append(f"{name}: expected one row, found {len(rows)}")
+                continue
+            if len(rows[0]["runs"]) != runs:
+                found.append(f"{name}: expected {runs} runs, found {len(rows[0]['runs'])}")
+            limit = CONNECTION_LIMIT[case.protocol]  # warm runs reconnect only where a server ended keep-alive
+            for run in rows[0]["runs"]:
+                if run["connections"] > limit or not run["every_asset_once"]:
+                    found.append(
+                        f"{name}: a run opened {run['connections']} connections (at most {limit}) "
+                        f"or fetched an asset twice ({run['every_asset_once']=})"
+                    )
+    return found
+
+
+def _chart_problems(chart: Path) -> list[str]:
+    if not chart.exists() or chart.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n" or chart.stat().st_size < 24:
+        return [f"{chart.name}: missing or not a PNG"]
+    if struct.unpack(">II", chart.read_bytes()[16:24])[0] < 400:
+        return [f"{chart.name}: narrower than 400 pixels"]
+    return []
 
 
 def main(folder: Path) -> int:

@@ -1,33 +1,81 @@
 """What a bench run shows on the terminal: its tables (the charts are in charts.py)."""
 
+LOSS_REFERENCE = "rtt50"  # the loss profiles are rtt50 plus loss: each is compared with it
+
+
+def chart_name(page: str, profile: str) -> str:
+    """The file charts.py writes for a page and network profile."""
+    return f"pageload-{page}-{profile}.png"
+
+
+def _sections(rows: list[dict]) -> list[tuple[str, str]]:
+    """(page, profile) in the order the run measured them."""
+    return list(dict.fromkeys((row["page"], row["profile"]) for row in rows))
+
+
+def _ratio(row: dict) -> str:
+    return f"×{row['measured_over_bound']:.2f}" if row["measured_over_bound"] else "—"
+
 
 def page_load_table(rows: list[dict]) -> str:
     lines = []
-    for page, rtt in sorted({(r["page"], r["rtt_ms"]) for r in rows}, key=lambda k: (k[1], k[0])):
+    for page, profile in _sections(rows):
         lines += [
             "",
-            f"page loads: {page}, RTT {rtt:g} ms (median / p95 ms; bound = round trips alone)",
-            f"  {'endpoint':6} {'protocol':9} {'cold':>15} {'bound':>6}  {'warm':>15} {'bound':>6}  {'conns':>5} {'KB in':>7}",
+            f"page loads: {page}, network {profile} (median / p95 ms; bound = what the network imposes: "
+            "handshakes, request rounds, slow start, link rate)",
+            f"  {'port':5} {'protocol':9} {'cold':>15} {'bound':>8} {'÷bound':>6}  {'warm':>15} {'bound':>8} "
+            f"{'÷bound':>6}  {'conns':>5} {'KB in':>6}",
         ]
         pairs: dict[tuple, dict] = {}
         for row in rows:
-            if (row["page"], row["rtt_ms"]) == (page, rtt):
-                pairs.setdefault((row["port"], row["protocol"]), {})[row["mode"]] = row
+            if (row["page"], row["profile"]) == (page, profile):
+                pairs.setdefault((row["far_port"], row["protocol"]), {})[row["mode"]] = row
         for (port, protocol), modes in pairs.items():
             cold, warm = modes["cold"], modes["warm"]
             lines.append(
-                f"  {port:<6} {protocol:9} {cold['median_ms']:7.1f} / {cold['p95_ms']:<6.1f}{cold['lower_bound_ms']:>6g}  "
-                f"{warm['median_ms']:7.1f} / {warm['p95_ms']:<6.1f}{warm['lower_bound_ms']:>6g}  "
-                f"{cold['runs'][0]['connections']:>5} {cold['runs'][0]['bytes_in'] / 1024:>7.0f}"
+                f"  {port:<5} {protocol:9} {cold['median_ms']:7.1f} / {cold['p95_ms']:<6.1f} {cold['lower_bound_ms']:>7g} "
+                f"{_ratio(cold):>6}  {warm['median_ms']:7.1f} / {warm['p95_ms']:<6.1f} {warm['lower_bound_ms']:>7g} "
+                f"{_ratio(warm):>6}  {cold['runs'][0]['connections']:>5} {cold['runs'][0]['bytes_in'] / 1024:>6.0f}"
             )
+    return "\n".join(lines)
+
+
+def loss_table(rows: list[dict]) -> str:
+    """How much each endpoint and protocol slows down with loss: cold median at each loss
+    profile ÷ the same at rtt50 (the same round trip, no loss). Empty without both."""
+    cold = {(r["page"], r["profile"], r["far_port"], r["protocol"]): r for r in rows if r["mode"] == "cold"}
+    lossy = list(dict.fromkeys(r["profile"] for r in rows if r["profile"] != LOSS_REFERENCE and "loss" in r["profile"]))
+    pages = list(dict.fromkeys(page for page, profile, *_ in cold if profile == LOSS_REFERENCE))
+    if not lossy or not pages:
+        return ""
+    lines = []
+    for page in pages:
+        lines += [
+            "",
+            f"loss: {page}, cold median ms at {LOSS_REFERENCE} and with loss (× = slower than without loss)",
+            f"  {'port':5} {'protocol':9} {LOSS_REFERENCE:>8}" + "".join(f" {name:>16}" for name in lossy),
+        ]
+        for (row_page, profile, port, protocol), reference in cold.items():
+            if (row_page, profile) != (page, LOSS_REFERENCE):
+                continue
+            cells = []
+            for name in lossy:
+                row = cold.get((page, name, port, protocol))
+                cells.append(
+                    f" {row['median_ms']:8.1f} ×{row['median_ms'] / reference['median_ms']:<6.2f}"
+                    if row
+                    else f" {'—':>16}"
+                )
+            lines.append(f"  {port:<5} {protocol:9} {reference['median_ms']:8.1f}" + "".join(cells))
     return "\n".join(lines)
 
 
 def throughput_table(rows: list[dict]) -> str:
     lines = [
         "",
-        f"throughput: h2load, {rows[0]['clients']} clients, GET {rows[0]['path']}" if rows else "",
-        f"  {'endpoint':6} {'protocol':9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6}  what",
+        f"throughput (near, no emulator): h2load, {rows[0]['clients']} clients, GET {rows[0]['path']}" if rows else "",
+        f"  {'port':6} {'protocol':9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6}  what",
     ]
     lines += [
         f"  {r['port']:<6} {r['protocol']:9} {r['requests_per_second']:>8.0f} {r['latency_ms']['p50']:>7} "
@@ -40,12 +88,12 @@ def throughput_table(rows: list[dict]) -> str:
 def browser_table(rows: list[dict]) -> str:
     lines = [
         "",
-        "headless Chromium: load event, median / p95 ms, and the protocols it used",
-        f"  {'page':9} {'RTT':>4} {'endpoint':8} {'asked':5} {'load':>15}  protocols",
+        "headless Chromium across the far network: load event, median / p95 ms, and the protocols it used",
+        f"  {'page':9} {'network':8} {'port':5} {'asked':5} {'load':>15}  protocols",
     ]
     lines += [
-        f"  {r['page']:9} {r['rtt_ms']:>4g} {r['port']:<8} {r['asked_for']:5} {r['median_load_ms']:7.1f} / {r['p95_load_ms']:<6.1f}  "
-        f"{', '.join(r['protocols_used'])}"
+        f"  {r['page']:9} {r['profile']:8} {r['far_port']:<5} {r['asked_for']:5} "
+        f"{r['median_load_ms']:7.1f} / {r['p95_load_ms']:<6.1f}  {', '.join(r['protocols_used'])}"
         for r in rows
     ]
     return "\n".join(lines)

@@ -1,5 +1,6 @@
 """Quart served directly over TLS by Hypercorn: HTTP/2 and HTTP/3, push and Early Hints.
 
+Every response names the HTTP/3 port in Alt-Svc (serve.py says why here).
 GET / first sends 103 Early Hints (preload the stylesheet and scripts), then
 promises those assets with server push, then sends the page. Hypercorn sends a
 PUSH_PROMISE only when the client's settings allow push (SETTINGS_ENABLE_PUSH),
@@ -58,4 +59,13 @@ async def site_file(name: str | None = None) -> Response:
 @app.after_request
 async def tell_protocol(response: Response) -> Response:
     response.headers["X-Backend-Protocol"] = f"HTTP/{request.http_version}"
+    return response
+
+
+@app.after_request
+async def alt_svc(response: Response) -> Response:
+    """HTTP/3 on the UDP port of the same number as the one the client reached (8444, or the far 9444)."""
+    port = request.host.rpartition(":")[2]
+    if port.isdigit():
+        response.headers["Alt-Svc"] = f'h3=":{port}"; ma=86400'
     return response

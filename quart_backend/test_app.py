@@ -62,3 +62,15 @@ def test_early_hints_middleware_sends_103_only_where_offered(extensions, path, e
     middleware = EarlyHints(inner_app, {"/": ["</a.css>; rel=preload"]})
     asyncio.run(middleware({"type": "http", "path": path, "extensions": extensions}, None, send))
     assert sent == expected
+
+
+@pytest.mark.parametrize(
+    "host, expected",
+    [("localhost:8444", 'h3=":8444"; ma=86400'), ("localhost:9444", 'h3=":9444"; ma=86400'), ("localhost", None)],
+)
+def test_alt_svc_names_the_port_the_client_reached(host, expected):
+    async def request():
+        return await app.test_client().get(website.HEALTH_PATH, headers={"Host": host})
+
+    seen = asyncio.run(request()).headers.get("Alt-Svc")
+    assert seen == expected, f"Host {host}: expected Alt-Svc {expected!r}, saw {seen!r}"

@@ -26,6 +26,11 @@ class Endpoint(endpoints.Endpoint):
         return self.service if ON_COMPOSE_NETWORK else "localhost"
 
     @property
+    def far_host(self) -> str:
+        """Where the far port is: the host's published one, or the emulator's on the compose network."""
+        return "network" if ON_COMPOSE_NETWORK else "localhost"
+
+    @property
     def origin(self) -> str:
         return f"https://{self.host}:{self.port}"
 

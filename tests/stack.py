@@ -44,6 +44,24 @@ def inspect(target: str) -> dict:
     return json.loads(done.stdout)[0]
 
 
+def container_state(service: str) -> str:
+    """When the container started, and its health: a restart or a crash changes it."""
+    container_id = compose("ps", "-q", service).stdout.strip()  # by id: compose renames while recreating
+    inspected = subprocess.run(
+        [
+            "docker",
+            "inspect",
+            "--format",
+            "{{.State.StartedAt}} {{.State.Status}} {{.State.Health.Status}}",
+            container_id,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
+    return inspected.stdout.strip() or inspected.stderr.strip()
+
+
 def run_in(service: str, command: str) -> subprocess.CompletedProcess:
     """A shell command inside the service's container, as its own user."""
     return compose("exec", "-T", service, "sh", "-c", command, check=False, timeout=30)

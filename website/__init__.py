@@ -1,5 +1,6 @@
 """The site every endpoint of the lab serves: the Jumbotron page and its assets,
-the /endpoints landing page, and the many-assets /tiles page.
+the /endpoints landing page, the many-assets /tiles page, and /race (the tiles
+over HTTP/1.1 against HTTP/2, across the far network).
 
 One source for all servers, so that any difference a client sees is the
 protocol and the server, never the content. The stylesheet and scripts come
@@ -18,6 +19,7 @@ PAGES = {
     "/": HERE / "index.html",
     "/endpoints": GENERATED / "endpoints.html",
     "/tiles": GENERATED / "tiles.html",
+    "/race": GENERATED / "race.html",
 }
 
 # The stylesheet and scripts index.html links, in the order it links them.

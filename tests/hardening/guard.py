@@ -5,7 +5,6 @@ the service stays up and healthy, and its logs show no crash.
         ...attack...
 """
 
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from lab import Endpoint
-from stack import compose, wait_healthy
+from stack import compose, container_state, wait_healthy
 from wire import h2_get, http_client
 
 # Log lines that mean the server crashed or failed inside, not that it refused a client.
@@ -56,24 +55,6 @@ class PoliteNeighbour(threading.Thread):
         self._finished.set()
         self.join(timeout=15)
         return self.outcomes
-
-
-def container_state(service: str) -> str:
-    """When the container started, and its health: a restart or a crash changes it."""
-    container_id = compose("ps", "-q", service).stdout.strip()  # by id: compose renames while recreating
-    inspected = subprocess.run(
-        [
-            "docker",
-            "inspect",
-            "--format",
-            "{{.State.StartedAt}} {{.State.Status}} {{.State.Health.Status}}",
-            container_id,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=10,
-    )
-    return inspected.stdout.strip() or inspected.stderr.strip()
 
 
 def healthy_state(service: str) -> str:

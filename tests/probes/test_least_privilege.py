@@ -109,3 +109,27 @@ def test_private_keys_are_in_no_image_layer(service):
     image = inspect(service)["Config"]["Image"]
     found = _files_holding(image, tuple(_key_fingerprints().items()))
     assert found == [], f"{service}: expected the lab's private keys in no layer of {image}, found {found}"
+
+
+def test_the_network_emulator_holds_only_what_its_set_up_needs():
+    config = inspect("network")
+    seen = {
+        "added": sorted(config["HostConfig"]["CapAdd"] or []),
+        "dropped": config["HostConfig"]["CapDrop"],
+        "read-only root": config["HostConfig"]["ReadonlyRootfs"],
+        "no-new-privileges": "no-new-privileges:true" in (config["HostConfig"]["SecurityOpt"] or []),
+    }
+    expected = {
+        "added": ["NET_ADMIN", "SETGID", "SETUID"],
+        "dropped": ["ALL"],
+        "read-only root": True,
+        "no-new-privileges": True,
+    }
+    assert seen == expected, f"network: expected {expected}, saw {seen}"
+
+
+def test_the_network_emulators_packet_loop_runs_as_the_server_user_with_no_capabilities():
+    status = run_in("network", "awk '/^(Uid|CapEff|CapPrm):/ {print $1, $2}' /proc/1/status").stdout.split()
+    seen = dict(zip(status[::2], status[1::2], strict=True)) if status else {}
+    expected = {"Uid:": "10001", "CapPrm:": "0000000000000000", "CapEff:": "0000000000000000"}
+    assert seen == expected, f"network: expected the loop (pid 1) as {expected}, saw {seen}"

@@ -1,24 +1,77 @@
-"""Unit tests of the bench's round-trip lower bounds (no network)."""
+"""The bench's cases and its lower bounds: what physics imposes on a page load (no network)."""
 
 import pytest
 
-from bench.cases import CASES, lower_bound_rtts
+from bench.bounds import Load, Network, lower_bound, slow_start_rounds
+from bench.cases import CASES
+
+SMALL_PAGE = dict(bytes_in=10_000, bytes_out=2_000)  # fits a first window: no slow-start round of its own
 
 
 @pytest.mark.parametrize(
-    "protocol, warm, assets, pushed, per_round, expected",
+    "protocol, warm, assets, pushed, per_round, connections, expected_rtts",
     [
-        ("http/1.1", False, 120, 0, 6, 2 + 1 + 20),  # TCP + TLS, the page, 20 rounds of 6
-        ("http/1.1", True, 3, 0, 6, 1 + 1),
-        ("h2", False, 120, 0, 100, 2 + 1 + 2),  # 100 streams at a time: 2 rounds
-        ("h2", False, 3, 0, 128, 2 + 1 + 1),
-        ("h2+push", False, 3, 3, 100, 2 + 1),  # every asset arrives with the page
-        ("h3", False, 3, 0, 100, 1 + 1 + 1),  # QUIC: one handshake round trip
-        ("h3", True, 3, 0, 100, 1 + 1),
+        ("http/1.1", False, 120, 0, 6, 6, 2 + 1 + 20),  # TCP + TLS, the page, 20 rounds of 6
+        ("http/1.1", True, 3, 0, 6, 1, 1 + 1),
+        ("h2", False, 120, 0, 100, 1, 2 + 1 + 2),  # 100 streams at a time: 2 rounds
+        ("h2", False, 3, 0, 128, 1, 2 + 1 + 1),
+        ("h2+push", False, 3, 3, 100, 1, 2 + 1),  # every asset arrives with the page
+        ("h3", False, 3, 0, 100, 1, 1 + 1 + 1),  # QUIC: one handshake round trip
+        ("h3", True, 3, 0, 100, 1, 1 + 1),
     ],
 )
-def test_lower_bound_rtts(protocol, warm, assets, pushed, per_round, expected):
-    assert lower_bound_rtts(protocol, warm, assets, pushed, per_round) == expected
+def test_round_trips_of_handshakes_and_requests(protocol, warm, assets, pushed, per_round, connections, expected_rtts):
+    load = Load(protocol, warm, assets, pushed, per_round, connections, **SMALL_PAGE)
+    bound = lower_bound(load, Network(rtt_ms=50))
+    assert (bound.rtts, bound.ms) == (expected_rtts, expected_rtts * 50), (
+        f"{load}: expected {expected_rtts} RTT, got {bound}"
+    )
+
+
+@pytest.mark.parametrize(
+    "bytes_carried, expected_rounds",
+    [(0, 0), (14_480, 1), (14_481, 2), (43_440, 2), (225_000, 5), (1_000_000, 7)],
+)
+def test_slow_start_rounds_from_ten_packets_doubling(bytes_carried, expected_rounds):
+    rounds = slow_start_rounds(bytes_carried, initial_window=10 * 1448)
+    assert rounds == expected_rounds, f"{bytes_carried} bytes: expected {expected_rounds} rounds, got {rounds}"
+
+
+def test_a_cold_big_download_pays_slow_start_not_just_request_rounds():
+    stylesheet = Load(
+        "h2", warm=False, assets=0, pushed=0, streams_per_round=100, connections=1, bytes_in=225_000, bytes_out=500
+    )
+    warm = Load(
+        "h2", warm=True, assets=0, pushed=0, streams_per_round=100, connections=1, bytes_in=225_000, bytes_out=500
+    )
+    assert lower_bound(stylesheet, Network(50)).rtts == 2 + 5, "cold: TCP + TLS, then 5 slow-start rounds for 225 KB"
+    assert lower_bound(warm, Network(50)).rtts == 1, "warm: the window is open, one request round"
+
+
+def test_six_connections_share_the_bytes_for_slow_start():
+    load = Load(
+        "http/1.1",
+        warm=False,
+        assets=5,
+        pushed=0,
+        streams_per_round=6,
+        connections=6,
+        bytes_in=6 * 40_000,
+        bytes_out=3_000,
+    )
+    assert lower_bound(load, Network(50)).rtts == 2 + 2, (
+        "40 KB per connection: 2 slow-start rounds, as many as requests"
+    )
+
+
+def test_link_rate_adds_the_time_every_byte_takes():
+    load = Load(
+        "h2", warm=True, assets=0, pushed=0, streams_per_round=100, connections=1, bytes_in=200_000, bytes_out=10_000
+    )
+    bound = lower_bound(load, Network(rtt_ms=150, down_mbit=1.6, up_mbit=0.8))
+    expected = 150 + 200_000 * 8 / 1600 + 10_000 * 8 / 800  # one round, then 1000 ms down and 100 ms up
+    assert bound.ms == pytest.approx(expected), f"expected {expected} ms at 1.6/0.8 Mbit/s, got {bound.ms}"
+    assert bound.ratio(2 * expected) == pytest.approx(2.0)
 
 
 def test_every_endpoint_is_measured_over_http11_and_what_it_offers():

@@ -109,11 +109,19 @@ def test_the_ports_are_what_compose_publishes() -> None:
     spec.loader.exec_module(preflight)
     config = {  # the shape of `docker compose config --format json`
         "services": {
-            "nginx": {"ports": [{"published": "8443", "target": 8443, "protocol": "tcp"},
-                                {"published": "8443", "target": 8443, "protocol": "udp"}]},
+            "nginx": {
+                "ports": [
+                    {"published": "8443", "target": 8443, "protocol": "tcp"},
+                    {"published": "8443", "target": 8443, "protocol": "udp"},
+                ]
+            },
             "flask_backend": {},
-            "twisted_backend": {"ports": [{"published": "8446", "target": 8446, "protocol": "tcp"},
-                                          {"published": "8443", "target": 8443, "protocol": "tcp"}]},
+            "twisted_backend": {
+                "ports": [
+                    {"published": "8446", "target": 8446, "protocol": "tcp"},
+                    {"published": "8443", "target": 8443, "protocol": "tcp"},
+                ]
+            },
         }
     }
     ports = [str(port) for port in preflight.published_ports(config)]

@@ -1,0 +1,78 @@
+"""The least time a page load can take on a network: what physics imposes, printed
+beside every measurement (measured ÷ bound says how close a stack comes).
+
+    handshakes      TCP then TLS 1.3: 2 round trips cold; QUIC with TLS 1.3: 1; warm: 0
+    request rounds  the page, then its assets, as many at a time as connections or streams allow
+    slow start      a new connection's window starts at 10 packets and doubles each round
+                    trip (RFC 6928 for TCP, RFC 9002 for QUIC): the bytes a connection
+                    carries take at least that many rounds
+    link rate       every byte in and out crosses the bottleneck once
+
+A cold load takes max(request rounds, slow-start rounds) after its handshakes; a warm one
+(connections open, windows grown) only its request rounds. Loss only ever adds to this.
+"""
+
+import math
+from dataclasses import dataclass
+
+TCP_INITIAL_WINDOW = 10 * 1448  # bytes: 10 segments of a 1500-byte MTU with TCP timestamps
+QUIC_INITIAL_WINDOW = 10 * 1200  # bytes: 10 datagrams of QUIC's guaranteed 1200
+
+
+@dataclass(frozen=True)
+class Load:
+    """What one page load had to do, as the client counted it."""
+
+    protocol: str  # "http/1.1", "h2", "h2+push", "h3"
+    warm: bool
+    assets: int  # assets the page links
+    pushed: int  # of those, pushed by the server
+    streams_per_round: int  # requests in flight at once: connections (HTTP/1.1) or streams
+    connections: int  # connections carrying the load
+    bytes_in: int  # on the wire, server to client
+    bytes_out: int  # on the wire, client to server
+
+
+@dataclass(frozen=True)
+class Network:
+    rtt_ms: float
+    down_mbit: float = 0.0  # 0: unlimited
+    up_mbit: float = 0.0
+
+
+@dataclass(frozen=True)
+class Bound:
+    rtts: int  # round trips that cannot be avoided
+    ms: float  # those round trips, plus the bytes at the link rate
+
+    def ratio(self, measured_ms: float) -> float | None:
+        """measured ÷ bound (None where the bound is 0: nothing to compare with)."""
+        return measured_ms / self.ms if self.ms else None
+
+
+def slow_start_rounds(bytes_carried: float, initial_window: int) -> int:
+    """Round trips to deliver bytes_carried from a window that starts at initial_window and doubles."""
+    if bytes_carried <= 0:
+        return 0
+    return math.ceil(math.log2(bytes_carried / initial_window + 1))
+
+
+def request_rounds(load: Load) -> int:
+    """The page, then the assets not pushed, streams_per_round at a time."""
+    requested = load.assets - load.pushed
+    return 1 + (math.ceil(requested / load.streams_per_round) if requested > 0 else 0)
+
+
+def lower_bound(load: Load, network: Network) -> Bound:
+    rounds = request_rounds(load)
+    if not load.warm:
+        window = QUIC_INITIAL_WINDOW if load.protocol == "h3" else TCP_INITIAL_WINDOW
+        per_connection = load.bytes_in / max(1, load.connections)
+        handshakes = 1 if load.protocol == "h3" else 2
+        rounds = handshakes + max(rounds, slow_start_rounds(per_connection, window))
+    serialisation_ms = sum(
+        bytes_ * 8 / (mbit * 1000)
+        for bytes_, mbit in ((load.bytes_in, network.down_mbit), (load.bytes_out, network.up_mbit))
+        if mbit
+    )
+    return Bound(rounds, rounds * network.rtt_ms + serialisation_ms)

@@ -1,0 +1,209 @@
+"""bench/check.py: a well-formed bench run passes; each way one can be broken is reported.
+
+The cases are cut to two (one HTTP/1.1, one HTTP/2), one page and two network
+profiles, so a whole bench.json stays a few rows; the rules checked are the same.
+"""
+
+import json
+import struct
+import zlib
+
+import pytest
+
+from bench import check
+from bench.cases import CASES, Case
+from bench.report import chart_name
+from endpoints import HYPERCORN_QUART, NGINX_FLASK
+from network.profiles import PROFILES
+
+SMALL_CASES = [Case(NGINX_FLASK, "http/1.1"), Case(HYPERCORN_QUART, "h2")]
+PROFILE_NAMES = ["rtt50", "lossy"]
+RUNS = 2
+
+
+@pytest.fixture(autouse=True)
+def small_bench(monkeypatch):
+    monkeypatch.setattr(check, "CASES", SMALL_CASES)
+    monkeypatch.setattr(check, "PAGES", {"jumbotron": "/"})
+
+
+def png(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grey
+    pixels = zlib.compress(b"".join(b"\x00" + bytes(width) for _ in range(height)))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def bench_run(profile_names: list[str] = PROFILE_NAMES) -> dict:
+    run = {"ms": 120.0, "connections": 1, "bytes_in": 50000, "bytes_out": 2000, "requests": 4, "pushed": 0}
+    page_loads = [
+        {"page": "jumbotron", "profile": name, "rtt_ms": PROFILES[name].rtt_ms, "mode": mode}
+        | {"port": case.endpoint.port, "far_port": case.endpoint.far_port, "protocol": case.protocol}
+        | {"median_ms": 120.0, "p95_ms": 130.0, "runs": [run | {"every_asset_once": True} for _ in range(RUNS)]}
+        for name in profile_names
+        for case in SMALL_CASES
+        for mode in ("cold", "warm")
+    ]
+    meta = {
+        "runs": RUNS,
+        "profiles": [PROFILES[name].as_dict() for name in profile_names],
+        "network": "the lab's network emulator",
+        "machine": {},
+        "versions": {},
+    }
+    browser = [
+        {"page": "jumbotron", "profile": "rtt50", "far_port": 9443, "asked_for": "tcp", "protocols_used": ["h2"]}
+    ]
+    throughput = [{"port": 8443, "protocol": "h2", "requests": 500, "succeeded": 500, "failed": 0}]
+    return {"meta": meta, "page_loads": page_loads, "browser": browser, "throughput": throughput}
+
+
+def write(folder, data: dict, charts: dict[str, bytes] | None = None):
+    (folder / "bench.json").write_text(json.dumps(data))
+    for profile, picture in (charts if charts is not None else {p: png(880, 528) for p in PROFILE_NAMES}).items():
+        (folder / chart_name("jumbotron", profile)).write_bytes(picture)
+    return folder
+
+
+def row(data: dict, profile: str, protocol: str, mode: str) -> dict:
+    return next(r for r in data["page_loads"] if (r["profile"], r["protocol"], r["mode"]) == (profile, protocol, mode))
+
+
+def assert_reported(found: list[str], *words: str) -> None:
+    matching = [problem for problem in found if all(word in problem for word in words)]
+    assert len(matching) == 1, f"expected one problem naming {words}, got {found}"
+
+
+def test_a_well_formed_run_has_no_problems(tmp_path):
+    found = check.problems(write(tmp_path, bench_run()))
+    assert found == [], f"expected no problems, got {found}"
+
+
+def test_every_protocol_measured_has_a_connection_limit():
+    missing = {case.protocol for case in CASES} - check.CONNECTION_LIMIT.keys()
+    assert not missing, f"expected a connection limit for every protocol in CASES, none for {missing}"
+
+
+@pytest.mark.parametrize(
+    "section, key",
+    [(None, key) for key in check.SECTIONS] + [("meta", key) for key in check.META],
+)
+def test_a_missing_key_is_reported_not_read(tmp_path, section, key):
+    data = bench_run()
+    del (data[section] if section else data)[key]
+    found = check.problems(write(tmp_path, data))
+    expected = f"bench.json: meta has no {key}" if section else f"bench.json: no {key}"
+    assert expected in found, f"expected {expected!r} among the problems, got {found}"
+    others = [problem for problem in found if not problem.startswith("bench.json: ")]
+    assert not others, f"expected only what bench.json lacks, before reading further, got also {others}"
+
+
+def test_an_empty_section_is_reported(tmp_path):
+    data = bench_run() | {"throughput": []}
+    found = check.problems(write(tmp_path, data))
+    assert found == ["bench.json: no throughput"], f"expected only the empty throughput reported, got {found}"
+
+
+def test_an_empty_profile_list_is_reported(tmp_path):
+    data = bench_run()
+    data["meta"]["profiles"] = []
+    found = check.problems(write(tmp_path, data))
+    assert found, f"expected a problem for a run with page loads but no profiles, got {found}"
+
+
+@pytest.mark.parametrize(
+    "protocol, connections, name",
+    [("http/1.1", 7, "jumbotron lossy 8443 http/1.1 cold"), ("h2", 2, "jumbotron lossy 8444 h2 cold")],
+)
+def test_too_many_connections_are_reported(tmp_path, protocol, connections, name):
+    data = bench_run()
+    row(data, "lossy", protocol, "cold")["runs"][1]["connections"] = connections
+    found = check.problems(write(tmp_path, data))
+    assert_reported(found, name, f"opened {connections} connections")
+    assert len(found) == 1, f"expected only that run reported, got {found}"
+
+
+def test_six_http11_connections_are_allowed(tmp_path):
+    data = bench_run()
+    row(data, "rtt50", "http/1.1", "cold")["runs"][0]["connections"] = 6
+    found = check.problems(write(tmp_path, data))
+    assert found == [], f"expected 6 HTTP/1.1 connections to pass, got {found}"
+
+
+def test_an_asset_fetched_twice_is_reported(tmp_path):
+    data = bench_run()
+    row(data, "rtt50", "h2", "warm")["runs"][0]["every_asset_once"] = False
+    found = check.problems(write(tmp_path, data))
+    assert_reported(found, "jumbotron rtt50 8444 h2 warm", "fetched an asset twice")
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [("missing", "expected one row, found 0"), ("duplicated", "expected one row, found 2")]
+    + [("one run short", f"expected {RUNS} runs, found {RUNS - 1}")],
+)
+def test_a_case_without_exactly_one_row_of_every_run_is_reported(tmp_path, change, expected):
+    data = bench_run()
+    warm = row(data, "lossy", "http/1.1", "warm")
+    if change == "missing":
+        data["page_loads"].remove(warm)
+    elif change == "duplicated":
+        data["page_loads"].append(warm)
+    else:
+        warm["runs"].pop()
+    found = check.problems(write(tmp_path, data))
+    assert found == [f"jumbotron lossy 8443 http/1.1 warm: {expected}"], f"expected only that case, got {found}"
+
+
+def test_a_profile_in_meta_without_rows_or_chart_is_reported(tmp_path):
+    data = bench_run()
+    data["meta"]["profiles"].append(PROFILES["slow4g"].as_dict())
+    found = check.problems(write(tmp_path, data))
+    expected = [
+        f"jumbotron slow4g {case.label} {mode}: expected one row, found 0"
+        for case in SMALL_CASES
+        for mode in ("cold", "warm")
+    ] + ["pageload-jumbotron-slow4g.png: missing or not a PNG"]
+    assert sorted(found) == sorted(expected), f"expected {expected}, got {found}"
+
+
+@pytest.mark.parametrize(
+    "chart, expected",
+    [
+        (None, "pageload-jumbotron-lossy.png: missing or not a PNG"),
+        (b"\xff\xd8\xff\xe0 a JPEG", "pageload-jumbotron-lossy.png: missing or not a PNG"),
+        (png(399, 300), "pageload-jumbotron-lossy.png: narrower than 400 pixels"),
+        (png(880, 528)[:12], "pageload-jumbotron-lossy.png: missing or not a PNG"),
+    ],
+    ids=["missing", "not-png", "narrow", "truncated"],
+)
+def test_a_bad_chart_is_reported(tmp_path, chart, expected):
+    charts = {"rtt50": png(400, 300)} | ({"lossy": chart} if chart else {})
+    found = check.problems(write(tmp_path, bench_run(), charts))
+    assert found == [expected], f"expected only {expected!r}, got {found}"
+
+
+def test_throughput_with_no_success_is_reported(tmp_path):
+    data = bench_run()
+    data["throughput"][0] |= {"succeeded": 0, "failed": 500}
+    found = check.problems(write(tmp_path, data))
+    assert found == ["throughput 8443 h2: no request succeeded"], f"expected the failed throughput run, got {found}"
+
+
+def test_main_exits_non_zero_and_says_what_is_wrong(tmp_path, capsys):
+    data = bench_run()
+    del data["meta"]["runs"]
+    code = check.main(write(tmp_path, data))
+    said = capsys.readouterr()
+    assert code == 1, f"expected exit code 1 for a broken run, got {code}"
+    assert "bench check: bench.json: meta has no runs" in said.err, f"expected the problem on stderr, got {said.err!r}"
+    assert "bench check: 1 problems" in said.out, f"expected the count on stdout, got {said.out!r}"
+
+
+def test_main_exits_zero_for_a_well_formed_run(tmp_path, capsys):
+    code = check.main(write(tmp_path, bench_run()))
+    said = capsys.readouterr()
+    assert code == 0, f"expected exit code 0, got {code}; stderr {said.err!r}"
+    assert "well-formed" in said.out, f"expected 'well-formed' on stdout, got {said.out!r}"
