@@ -24,7 +24,10 @@ RACE_TIMEOUT_MS = 120_000
 
 async def race(port: int) -> dict:
     rules = f"MAP {far.SERVER_NAME} {socket.gethostbyname(far.EMULATOR)}"
-    args = QUIET + [f"--ignore-certificate-errors-spki-list={spki_hash(SERVER_CERTIFICATE)}", f"--host-resolver-rules={rules}"]
+    args = QUIET + [
+        f"--ignore-certificate-errors-spki-list={spki_hash(SERVER_CERTIFICATE)}",
+        f"--host-resolver-rules={rules}",
+    ]
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=args)
         try:

@@ -79,4 +79,6 @@ def table() -> str:
     rows = [("port", "far", "what", "protocols", "extras")]
     rows += [(str(e.port), str(e.far_port), e.title, ", ".join(e.protocols), ", ".join(e.extras)) for e in ENDPOINTS]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows)
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
+    )

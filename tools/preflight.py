@@ -201,7 +201,9 @@ def compose_config() -> dict:
     """compose.yaml as compose itself resolves it (LAB_BIND and all)."""
     done = run(["docker", "compose", "--project-name", PROJECT, "config", "--format", "json"])
     if done.returncode != 0:
-        raise NotReady(f"'docker compose config' failed ({first_line(done.stderr)})", "fix compose.yaml and run make up again")
+        raise NotReady(
+            f"'docker compose config' failed ({first_line(done.stderr)})", "fix compose.yaml and run make up again"
+        )
     return json.loads(done.stdout)
 
 
@@ -280,7 +282,9 @@ def arguments() -> argparse.Namespace:
         help="address the ports bind to (LAB_BIND, else 127.0.0.1)",
     )
     parser.add_argument(
-        "--ports", type=port_list, help="ports to check, e.g. 8443/tcp,8443/udp (default: what docker compose config publishes)"
+        "--ports",
+        type=port_list,
+        help="ports to check, e.g. 8443/tcp,8443/udp (default: what docker compose config publishes)",
     )
     parser.add_argument(
         "--skip-docker",
