@@ -29,7 +29,7 @@ certs/server%crt certs/server%key: certs/ca.crt certs/server.cnf
 up: $(CERTS)  ## Check Docker, certificates and ports; build, start, wait until all are healthy
 	@python3 tools/preflight.py
 	@$(COMPOSE) up --build --wait || { $(MAKE) --no-print-directory .unhealthy-logs; exit 1; }
-	@$(COMPOSE) ps --format 'table {{.Service}}\t{{.Status}}\t{{.Ports}}'
+	@python3 tools/lab_status.py
 
 .PHONY: down
 down:  ## Stop and remove the containers, the network and the certificate volume

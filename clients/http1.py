@@ -12,20 +12,37 @@ from clients.tls import CountingTLS, client_context
 MAX_CONNECTIONS = 6  # per origin, as browsers do
 
 
+class KeepAliveClosed(ConnectionError):
+    """A request met a kept-alive connection the server had already closed: browsers
+    retry such an idempotent request once, on a new connection, and so do we."""
+
+
 class _Connection:
     def __init__(self, tls: CountingTLS, origin: Origin) -> None:
         self.tls, self._origin = tls, origin
         self._http = h11.Connection(h11.CLIENT)
         self.closed = False
+        self.served = 0  # responses received on this connection
 
     async def get(self, path: str) -> bytes:
         request = h11.Request(
             method="GET", target=path, headers=[("host", self._origin.authority), ("user-agent", "h2lab-bench")]
         )
-        await self.tls.send(self._http.send(request) + self._http.send(h11.EndOfMessage()))
         body, status = b"", None
-        while True:
+        try:
+            await self.tls.send(self._http.send(request) + self._http.send(h11.EndOfMessage()))
             event = self._http.next_event()
+            while event is h11.NEED_DATA:
+                self._http.receive_data(await self.tls.recv())
+                event = self._http.next_event()
+            if isinstance(event, h11.ConnectionClosed):
+                raise ConnectionError("the server closed the connection")
+        except (ConnectionError, h11.RemoteProtocolError) as error:
+            self.closed = True
+            if self.served:  # an idle keep-alive connection the server had closed: ask again
+                raise KeepAliveClosed(f"GET {path}: the server had closed the kept-alive connection") from error
+            raise
+        while True:
             if event is h11.NEED_DATA:
                 self._http.receive_data(await self.tls.recv())
             elif isinstance(event, h11.Response):
@@ -34,6 +51,10 @@ class _Connection:
                 body += event.data
             elif isinstance(event, h11.EndOfMessage):
                 break
+            elif isinstance(event, h11.ConnectionClosed):
+                raise ConnectionError(f"GET {path}: the server closed the connection mid-response")
+            event = self._http.next_event()
+        self.served += 1
         if status != 200:
             raise ConnectionError(f"GET {path}: HTTP/1.1 {status}")
         if self._http.our_state is h11.MUST_CLOSE or self._http.their_state is not h11.DONE:
@@ -71,18 +92,23 @@ class Http1Loader:
             self._slots[index] = _Connection(tls, self._origin)
         return self._slots[index]
 
+    async def _get(self, index: int, path: str) -> bytes:
+        try:
+            return await (await self._slot(index)).get(path)
+        except KeepAliveClosed:
+            return await (await self._slot(index)).get(path)
+
     async def load(self, page: str) -> PageLoad:
         watch = Stopwatch(self)
         fetched: Counter = Counter()
-        html = await (await self._slot(0)).get(page)
+        html = await self._get(0, page)
         fetched[page] += 1
         queue = deque(linked_assets(html))
 
         async def worker(index: int) -> None:
             while queue:
                 path = queue.popleft()
-                connection = await self._slot(index)
-                await connection.get(path)
+                await self._get(index, path)
                 fetched[path] += 1
 
         await asyncio.gather(*(worker(index) for index in range(min(MAX_CONNECTIONS, len(queue)))))

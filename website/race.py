@@ -16,7 +16,9 @@ from website import tiles
 
 def page() -> str:
     contenders = [
-        {"port": e.port, "far_port": e.far_port, "title": e.title, "http3": e.http3} for e in ENDPOINTS if e.http2
+        {"port": e.port, "far_port": e.far_port, "title": e.title, "protocols": e.protocols}
+        for e in ENDPOINTS
+        if e.http2
     ]
     settings = {
         "baseline": {
@@ -89,11 +91,12 @@ TEMPLATE = """<!doctype html>
       return entry && entry.nextHopProtocol ? entry.nextHopProtocol : "";
     }
 
-    function runLane(farPort, title, run) {
+    function runLane(endpoint, run) {
+      const farPort = endpoint.far_port;
       const lane = document.createElement("div");
       lane.className = "lane";
       lane.innerHTML = `<h2></h2><div class="time">…</div><div class="protocol"></div><div class="grid"></div>`;
-      lane.querySelector("h2").textContent = `${farPort}: ${title}`;
+      lane.querySelector("h2").textContent = `${farPort}: ${endpoint.title}`;
       const grid = lane.querySelector(".grid");
       grid.style.gridTemplateColumns = `repeat(${settings.columns}, ${settings.tile_size}px)`;
       document.getElementById("lanes").append(lane);
@@ -113,7 +116,8 @@ TEMPLATE = """<!doctype html>
         result.protocol = protocols.join(", ");
         lane.querySelector(".time").textContent = result.failed
           ? `${result.failed} tiles failed` : `${result.ms} ms`;
-        lane.querySelector(".protocol").textContent = result.protocol ? `over ${result.protocol}` : "";
+        lane.querySelector(".protocol").textContent = result.protocol
+          ? `over ${result.protocol}` : `(the browser did not say; the port offers ${endpoint.protocols.join(", ")})`;
       });
     }
 
@@ -124,8 +128,8 @@ TEMPLATE = """<!doctype html>
       const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
       const contender = settings.contenders.find((e) => e.far_port === Number(picker.value));
       await Promise.all([
-        runLane(settings.baseline.far_port, settings.baseline.title, run),
-        runLane(contender.far_port, contender.title, run),
+        runLane(settings.baseline, run),
+        runLane(contender, run),
       ]);
       race.done = true;
     }
