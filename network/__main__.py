@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import signal
 import sys
 import threading
 from dataclasses import replace
@@ -27,6 +28,8 @@ def run() -> NoReturn:
     name = os.environ.get("NETWORK_PROFILE") or DEFAULT_PROFILE
     if name not in PROFILES:
         sys.exit(f"network: NETWORK_PROFILE={name} is no profile; choose one of {', '.join(PROFILES)}")
+    # As the container's pid 1, Python would ignore SIGTERM: docker stop would wait 10 s, then kill.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     emulator = Emulator(PROFILES[name])
     client_side, server_side = tun.attach(tun.CLIENT_SIDE), tun.attach(tun.SERVER_SIDE)
     for server in (ControlServer(emulator), StatusServer(emulator)):

@@ -12,7 +12,7 @@ import pytest
 
 from clients.http2 import get_headers, keep_receiving_after_goaway, new_connection
 from lab import ENDPOINTS, NGINX_FLASK
-from stack import compose, servers, wait_healthy
+from stack import compose, servers, services, wait_healthy
 from wire import http_client, open_tls, tls_context
 
 QUICK_REPLY = 5.0  # seconds: slower than this is a hang
@@ -162,3 +162,16 @@ def test_stop_drains_the_response_in_flight(service):
         f"{endpoint}: expected the in-flight response to finish ({expected} bytes) before {service} stopped, "
         f"saw {received} bytes, stream {ending}"
     )
+
+
+def test_the_network_emulator_restarts_into_its_starting_profile_and_serves_the_far_ports():
+    starting = services()["network"]["environment"]["NETWORK_PROFILE"]
+    compose("exec", "-T", "network", "python3", "-m", "network", "set", "lossy" if starting != "lossy" else "lan")
+    compose("restart", "network")
+    wait_healthy("network")
+    shown = compose("exec", "-T", "network", "python3", "-m", "network", "show").stdout
+    with httpx.Client(http2=True, verify=tls_context(["h2"]), timeout=10) as client:
+        status = client.get(f"https://{NGINX_FLASK.far_host}:{NGINX_FLASK.far_port}/").status_code
+    seen = {"profile": shown.split(":")[0], "far port": status}
+    expected = {"profile": starting, "far port": 200}
+    assert seen == expected, f"network after a restart: expected {expected} (its NETWORK_PROFILE), saw {seen}"
