@@ -16,14 +16,15 @@ help:  ## List the targets (this)
 	@awk -F ':.*## ' '/^[a-z][a-z0-9-]*:.*## / {printf "  make %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: certs
-certs: $(CERTS)  ## Make the lab's CA and server certificate (only those missing)
+certs:  ## Make the CA and server certificate if missing; renew the server's 30 days before expiry
+	@certs/generate.sh
 
-certs/ca.crt:
-	certs/generate.sh ca
+# generate.sh decides what is due (missing, broken, changed, expiring), so whatever needs the files asks it.
+$(CERTS): certs
 
-# A pattern rule with two targets makes both in one run (stem: ".").
-certs/server%crt certs/server%key: certs/ca.crt certs/server.cnf
-	certs/generate.sh server
+# The server certificate's fingerprint, read when a recipe runs (after any renewal), for compose:
+# a new one recreates the certs service, and the servers restart with it (depends_on restart).
+export SERVER_CERT_SHA256 = $(shell openssl x509 -noout -fingerprint -sha256 -in certs/server.crt 2>/dev/null | cut -d= -f2)
 
 .PHONY: up
 up: $(CERTS)  ## Check Docker, certificates and ports; build, start, wait until all are healthy
@@ -53,7 +54,8 @@ probes: $(VENV)/installed .lab-up  ## Probe every endpoint on the wire (needs ma
 	$(PYTEST) $(PARALLEL) tests/probes
 
 .PHONY: hardening
-hardening: $(VENV)/installed .lab-up  ## Attack every HTTP/2 endpoint; print how each server coped (needs make up)
+hardening: $(VENV)/installed .lab-up  ## Attack every endpoint, load it, check conformance; print how each coped (needs make up)
+	$(COMPOSE) --profile bench build --quiet bench
 	$(PYTEST) $(PARALLEL) tests/hardening
 
 .PHONY: network-test
@@ -71,14 +73,16 @@ app-units: .docker-engine  ## Each app's unit tests, in its own image, with its 
 	for unit in $(APP_UNIT_TESTS); do $(COMPOSE) --profile unit run --rm --no-deps $$unit || exit 1; done
 
 .PHONY: bench
-bench: .lab-up  ## Measure page loads and a browser across the far network, and throughput (PROFILES= RUNS=; QUICK=1: smoke)
+bench: .lab-up  ## Measure cost and scale near (h2load, cgroups), page loads and a browser far (PROFILES= RUNS=; QUICK=1: smoke)
 	@mkdir -p results
 	@python3 -m bench.versions > results/versions.json
 	$(COMPOSE) --profile bench build --quiet bench
+	@# Cost and scale first, on the host: it reads each container's cgroup through docker exec.
+	python3 -m bench.scale $(if $(QUICK),--quick) --out results
 	$(COMPOSE) --profile bench run --rm --no-deps bench python3 -m bench $(if $(QUICK),--quick,--runs $(RUNS) --profiles $(PROFILES))
 
 .PHONY: network
-network: .lab-up  ## Show the far network (ports 9443-9447); change it live: PROFILE=slow4g, or RTT= RATE= LOSS=
+network: .lab-up  ## Show the far network (ports 9443-9451); change it live: PROFILE=slow4g, or RTT= RATE= LOSS=
 	@$(COMPOSE) exec -T network python3 -m network $(if $(PROFILE)$(RTT)$(RATE)$(DOWN)$(UP)$(LOSS)$(QUEUE),set $(PROFILE) \
 		$(if $(RTT),--rtt $(RTT)) $(if $(RATE),--down $(RATE) --up $(RATE)) \
 		$(if $(DOWN),--down $(DOWN)) $(if $(UP),--up $(UP)) \
@@ -89,7 +93,7 @@ h3: $(VENV)/installed  ## GET URL=https://localhost:8444/ over HTTP/3 (aioquic) 
 	@$(VENV)/bin/python -m clients.http3 $(or $(URL),https://localhost:8444/) certs/ca.crt
 
 .PHONY: endpoints
-endpoints:  ## Print the lab's endpoints: port, what, protocols, extras
+endpoints:  ## Print the lab's endpoints: port, far port, what, protocols, extras
 	@python3 -m endpoints
 
 .PHONY: clean

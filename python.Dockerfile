@@ -7,6 +7,22 @@ ARG APP
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 python3-venv libjs-bootstrap5 libjs-jquery \
  && apt-get clean && rm -rf /var/lib/apt/lists/*
+# Key exchange: X25519, P-256 and P-384 only, as nginx's ssl_ecdh_curve (Mozilla
+# intermediate), instead of OpenSSL 3.5's defaults (also X448, P-521, ffdhe*,
+# X25519MLKEM768). OpenSSL applies [system_default] to every TLS context it makes:
+# Python's ssl (Hypercorn, Gunicorn, Uvicorn) and the OpenSSL inside cryptography
+# (pyOpenSSL: Twisted), neither of which can set more than one group itself
+# (SSLContext.set_ecdh_curve, Context.set_tmp_ecdh). Granian's rustls is not
+# OpenSSL: it offers these three by itself. config_diagnostics: a mistake here
+# fails every TLS context instead of quietly allowing every group.
+# Written here, not copied: the build context takes code folders only.
+ENV OPENSSL_CONF=/etc/ssl/h2lab-tls.cnf
+RUN printf '%s\n' > "$OPENSSL_CONF" \
+    'config_diagnostics = 1' \
+    'openssl_conf = h2lab' \
+    '[h2lab]' 'ssl_conf = h2lab_ssl' \
+    '[h2lab_ssl]' 'system_default = h2lab_tls' \
+    '[h2lab_tls]' 'Groups = X25519:P-256:P-384'
 COPY ${APP}/requirements.txt /app/requirements.txt
 # A CA bundle for pip may be handed in as the build secret ca_bundle (for
 # machines whose containers cannot verify the package index); it is in no layer.

@@ -3,7 +3,9 @@
     python3 -m bench [--quick] [--runs N] [--profiles rtt50,slow4g,lossy] [--out /results]
 
 Progress while it runs, tables at the end, and under --out a folder per run
-with bench.json (every run, the versions, the machine) and the charts.
+with bench.json (every run, the versions, the machine) and the charts. The cost
+and scale figures come from bench.scale, which make bench runs on the host first
+(it reads the containers' counters) and which leaves them in OUT/scale.json.
 """
 
 import argparse
@@ -15,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import charts, check, far, report, run
+from bench import charts, check, far, report, run, scale_report
 from network.profiles import PROFILES, Profile
 
 DEFAULT_PROFILES = "rtt50,slow4g,lossy"
@@ -51,9 +53,17 @@ def machine() -> dict:
     }
 
 
+def scale_results(out: Path) -> dict:
+    """What bench.scale measured on the host just before this run."""
+    measured = out / "scale.json"
+    if not measured.exists():
+        sys.exit(f"no {measured}: make bench runs python3 -m bench.scale on the host first (it needs docker)")
+    return json.loads(measured.read_text())
+
+
 async def measure(arguments) -> dict:
-    """Page loads and the browser across the far network, profile by profile; then throughput, near."""
-    results = {"page_loads": [], "browser": [], "throughput": []}
+    """Page loads and the browser across the far network, profile by profile."""
+    results = {"page_loads": [], "browser": []}
     with far.restored():
         for profile in arguments.profiles:
             far.use(profile)
@@ -61,8 +71,6 @@ async def measure(arguments) -> dict:
             results["page_loads"] += await run.page_loads(profile, arguments.runs)
             print(f"{profile.name}: headless Chromium, {arguments.browser_runs} loads each", flush=True)
             results["browser"] += await run.browser_loads(profile, arguments.browser_runs)
-    print("throughput (near: straight at each server, no emulator): h2load", flush=True)
-    results["throughput"] = run.throughput_runs(arguments.requests)
     return results
 
 
@@ -83,10 +91,10 @@ def main() -> None:
     if arguments.quick:
         arguments.runs, arguments.profiles = 2, [PROFILES["rtt50"]]
     arguments.browser_runs = 1 if arguments.quick else 5
-    arguments.requests = 500 if arguments.quick else 5000
 
     started = time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
-    results = asyncio.run(measure(arguments))
+    scale = scale_results(arguments.out)
+    results = asyncio.run(measure(arguments)) | {"scale": scale}
     folder = arguments.out / started
     folder.mkdir(parents=True, exist_ok=True)
     versions_file = arguments.out / "versions.json"
@@ -103,10 +111,11 @@ def main() -> None:
     }
     (folder / "bench.json").write_text(json.dumps({"meta": meta, **results}, indent=1))
     charts_written = charts.page_load_charts(results["page_loads"], folder)
+    charts_written.append(charts.scale_chart(scale["points"], folder))
     print(report.page_load_table(results["page_loads"]))
     print(report.browser_table(results["browser"]))
     print(report.loss_table(results["page_loads"]))
-    print(report.throughput_table(results["throughput"]))
+    print(scale_report.tables(scale))
     latest = arguments.out / "latest"
     latest.unlink(missing_ok=True)
     latest.symlink_to(started)

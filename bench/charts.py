@@ -1,4 +1,4 @@
-"""What a bench run shows as pictures: a bar chart per page and RTT."""
+"""What a bench run shows as pictures: a bar chart per page and RTT, and throughput against connections."""
 
 from pathlib import Path
 
@@ -8,6 +8,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from bench.report import chart_name  # noqa: E402
+from bench.scale_report import SCALE_CHART  # noqa: E402
 
 
 def page_load_charts(rows: list[dict], folder: Path) -> list[Path]:
@@ -47,3 +48,36 @@ def page_load_charts(rows: list[dict], folder: Path) -> list[Path]:
         plt.close(figure)
         written.append(path)
     return written
+
+
+def scale_chart(points: list[dict], folder: Path) -> Path:
+    """Requests/s against connections, both log scales: a line per endpoint and protocol,
+    a colour per endpoint, solid for HTTP/2, dashed for HTTP/1.1."""
+    figure, axes = plt.subplots(figsize=(10, 6))
+    labels = list(dict.fromkeys(p["label"] for p in points))
+    colours = plt.get_cmap("tab10")
+    for label, protocol in dict.fromkeys((p["label"], p["protocol"]) for p in points):
+        line = sorted(
+            (p for p in points if (p["label"], p["protocol"]) == (label, protocol)), key=lambda p: p["connections"]
+        )
+        axes.plot(
+            [p["connections"] for p in line],
+            [p["requests_per_second"] for p in line],
+            marker="o",
+            linestyle="-" if protocol == "h2" else "--",
+            color=colours(labels.index(label) % 10),
+            label=f"{label} {protocol}: {line[0]['title']}",
+        )
+    axes.set_xscale("log", base=2)
+    levels = sorted({p["connections"] for p in points})
+    axes.set_xticks(levels, [str(level) for level in levels])
+    axes.set_yscale("log")
+    axes.set_xlabel("connections (HTTP/2: 8 streams each; HTTP/1.1: one request at a time)")
+    axes.set_ylabel("requests/s")
+    axes.set_title("throughput as connections grow (near, no emulator; one machine's shared cores)")
+    axes.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    figure.tight_layout()
+    path = folder / SCALE_CHART
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path

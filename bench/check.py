@@ -4,7 +4,9 @@
 
 Exits non-zero, saying what is wrong, when the results file is malformed, a
 case broke the client's rules (more than 6 HTTP/1.1 connections, more than one
-HTTP/2 or HTTP/3 connection, an asset fetched twice) or a chart is missing.
+HTTP/2 or HTTP/3 connection, an asset fetched twice), a chart is missing, or the
+cost and scale run lacks a point its plan names, a point served nothing or cost
+no CPU, or a server's memory, stock comparison, settings or choice row is missing.
 """
 
 import json
@@ -14,9 +16,12 @@ from pathlib import Path
 
 from bench.cases import CASES, PAGES
 from bench.report import chart_name
+from bench.scale_report import SCALE_CHART
+from bench.targets import STOCK_PAIRS, SWEEP, Plan
 
 CONNECTION_LIMIT = {"http/1.1": 6, "h2": 1, "h2+push": 1, "h3": 1}
-SECTIONS = ("meta", "page_loads", "browser", "throughput")
+SECTIONS = ("meta", "page_loads", "browser", "scale")
+SCALE = ("meta", "idle_cpu_per_second", "points", "memory", "stock", "settings", "choice")
 META = ("runs", "profiles", "network", "machine", "versions")
 
 
@@ -32,12 +37,50 @@ def problems(folder: Path) -> list[str]:
         for page in PAGES:
             found += _case_problems(data, profile, page)
             found += _chart_problems(folder / chart_name(page, profile))
-    found += [
-        f"throughput {row['port']} {row['protocol']}: no request succeeded"
-        for row in data["throughput"]
-        if row["succeeded"] == 0
-    ]
-    return found
+    return found + scale_problems(data["scale"]) + _chart_problems(folder / SCALE_CHART)
+
+
+def scale_problems(scale: dict) -> list[str]:
+    found = [f"bench.json: scale has no {key}" for key in SCALE if not scale.get(key)]
+    if found:
+        return found
+    plan = Plan(**scale["meta"]["plan"])
+    for target in SWEEP:
+        for protocol in plan.protocols(target):
+            for connections in plan.connections:
+                key = (target.label, protocol, connections)
+                found += _point_problems(scale["points"], f"scale {target.label} {protocol} ×{connections}", key)
+        if "h2" in target.protocols:
+            found += _memory_problems(scale["memory"], target.label)
+    for pair in STOCK_PAIRS:
+        for variant, target in (("lab", pair.tuned), ("stock", pair.stock)):
+            rows = [r for r in scale["stock"] if r["variant"] == variant]
+            found += _point_problems(rows, f"stock {pair.server} {variant}", (target.label, target.protocols[0]))
+    services = {s for row in scale["points"] + scale["stock"] for s in row["services"]}
+    found += [f"scale settings: none for {service}" for service in sorted(services - scale["settings"].keys())]
+    labels = [row["label"] for row in scale["choice"]]
+    counts = {target.label: labels.count(target.label) for target in SWEEP}
+    return found + [f"scale choice: expected one row for {label}, found {n}" for label, n in counts.items() if n != 1]
+
+
+def _point_problems(rows: list[dict], name: str, key: tuple) -> list[str]:
+    matching = [r for r in rows if (r["label"], r["protocol"], r["connections"])[: len(key)] == key]
+    if len(matching) != 1:
+        return [f"{name}: expected one row, found {len(matching)}"]
+    if matching[0]["succeeded"] == 0:
+        return [f"{name}: no request succeeded"]
+    if not matching[0]["cpu_seconds_per_1000"] or matching[0]["cpu_seconds_per_1000"] <= 0:
+        return [f"{name}: no CPU spent beyond idle ({matching[0]['cpu_seconds_per_1000']} s per 1000 requests)"]
+    return []
+
+
+def _memory_problems(memory: list[dict], label: str) -> list[str]:
+    rows = [m for m in memory if m["label"] == label]
+    if len(rows) != 1:
+        return [f"memory {label}: expected one row, found {len(rows)}"]
+    if rows[0]["failed"] >= rows[0]["asked"] - 1:  # a server that closes idle ones early still shows what it kept
+        return [f"memory {label}: not one idle connection beyond the first opened ({rows[0]['failed']} failed)"]
+    return []
 
 
 def _case_problems(data: dict, profile: str, page: str) -> list[str]:

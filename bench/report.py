@@ -71,20 +71,6 @@ def loss_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def throughput_table(rows: list[dict]) -> str:
-    lines = [
-        "",
-        f"throughput (near, no emulator): h2load, {rows[0]['clients']} clients, GET {rows[0]['path']}" if rows else "",
-        f"  {'port':6} {'protocol':9} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'failed':>6}  what",
-    ]
-    lines += [
-        f"  {r['port']:<6} {r['protocol']:9} {r['requests_per_second']:>8.0f} {r['latency_ms']['p50']:>7} "
-        f"{r['latency_ms']['p99']:>7} {r['failed']:>6}  {r['title']}"
-        for r in rows
-    ]
-    return "\n".join(lines)
-
-
 def browser_table(rows: list[dict]) -> str:
     lines = [
         "",

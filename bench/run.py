@@ -1,18 +1,18 @@
 """One bench run: for each network profile, page loads and a real browser across the
-far network (every packet through the network emulator, TCP and QUIC alike); then
-throughput near, h2load straight at each server, where the emulator would only
-measure itself."""
+far network (every packet through the network emulator, TCP and QUIC alike).
+Throughput and cost are measured near, straight at each server, where the emulator
+would only measure itself: bench/scale.py."""
 
 import socket
 import time
 
-from bench import browser, far, throughput
+from bench import browser, far
 from bench.bounds import Load, Network, lower_bound
 from bench.cases import CASES, PAGES, Case
 from bench.stats import median, p95
 from clients.events import PageLoad
 from clients.loaders import make_loader
-from endpoints import ENDPOINTS, STATIC_NGINX
+from endpoints import ENDPOINTS
 from network.profiles import Profile
 
 CA_FILE = "/run/certs/ca.crt"
@@ -115,20 +115,4 @@ async def browser_loads(profile: Profile, runs: int) -> list[dict]:
                     f"browser {profile.name:8s} {page_name:9s} {endpoint.far_port} {'h3' if quic else 'tcp':3s}: "
                     f"load {results[-1]['median_load_ms']:7.1f} ms over {', '.join(protocols)}"
                 )
-    return results
-
-
-def throughput_runs(requests: int) -> list[dict]:
-    targets = [(e, p) for e in (*ENDPOINTS, STATIC_NGINX) for p in ["http/1.1", "h2"] if p in e.protocols]
-    results = []
-    for endpoint, protocol in targets:
-        measured = throughput.measure(endpoint.service, endpoint.port, protocol, requests)
-        results.append({
-            "port": endpoint.port, "service": endpoint.service, "title": endpoint.title, "protocol": protocol,
-            "path": throughput.PATH, "clients": throughput.CLIENTS, **measured.as_dict(),
-        })  # fmt: skip
-        progress(
-            f"h2load {endpoint.port} {protocol:8s}: {measured.requests_per_second:8.0f} req/s, "
-            f"p50 {measured.latency_ms['p50']} ms, {measured.failed} failed"
-        )
     return results

@@ -12,6 +12,9 @@ COMMANDS = {
     "flask_backend": ["python3", "-c", PYTHON_PACKAGES, "flask", "gunicorn", "h2"],
     "quart_backend": ["python3", "-c", PYTHON_PACKAGES, "quart", "hypercorn", "h2", "aioquic"],
     "twisted_backend": ["python3", "-c", PYTHON_PACKAGES, "twisted", "h2"],
+    "granian_flask": ["python3", "-c", PYTHON_PACKAGES, "flask", "granian"],
+    "granian_quart": ["python3", "-c", PYTHON_PACKAGES, "quart", "granian"],
+    "uvicorn_quart": ["python3", "-c", PYTHON_PACKAGES, "quart", "uvicorn", "zttp"],
 }
 
 

@@ -1,9 +1,25 @@
 #!/bin/sh
-# Make the lab's certificates with openssl (called by make certs):
-#   certs/generate.sh ca      a local CA:                 ca.key, ca.crt
-#   certs/generate.sh server  a server cert signed by it: server.key, server.crt
+# Make the lab's certificates with openssl: certs/generate.sh (make certs and make up run it).
+#   ca.key, ca.crt          a local CA, made when missing
+#   server.key, server.crt  a server certificate it signs, made when missing or broken (not
+#                           signed by ca.crt, not valid yet, the key not its own), older than
+#                           server.cnf, longer-lived than SERVER_DAYS (an older policy's),
+#                           expired, or expiring within RENEW_DAYS
+# One line says what was made and why; nothing is said when nothing was due.
 # Keys are ECDSA P-256. Nothing here is for use outside this lab.
+#
+# Why these lifetimes:
+# 1. The server certificate lives 90 days, the common choice: Mozilla's "intermediate"
+#    allows at most 366, and the public CAs' rules are heading for 47.
+# 2. It is renewed 30 days before it expires, so make up never hands out an expired one,
+#    and a lab left alone for weeks still starts.
+# 3. The CA lives 10 years: people import it into their browsers, and a new CA would
+#    make them import it again. The lifetime rules are for server certificates; this CA
+#    signs only the lab's (pathlen:0) and its key never leaves certs/.
 set -eu
+SERVER_DAYS=90
+RENEW_DAYS=30
+folder=$(dirname "$0") # certs/, as the person at the terminal typed it
 cd "$(dirname "$0")"
 command -v openssl >/dev/null || {
     echo "make certs: openssl is not installed: install it (apt install openssl, brew install openssl) and run make certs again" >&2
@@ -11,26 +27,75 @@ command -v openssl >/dev/null || {
 }
 umask 077
 
-case "${1:-}" in
-ca)
-    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+# Run openssl without its chatter; show the chatter only when it fails.
+quietly() {
+    output=$("$@" 2>&1) || {
+        printf '%s\n' "$output" >&2
+        return 1
+    }
+}
+
+make_ca() {
+    quietly openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
         -days 3650 -subj "/CN=h2lab local CA" -keyout ca.key -out ca.crt \
         -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
         -addext "keyUsage=critical,keyCertSign,cRLSign"
     chmod 644 ca.crt
-    echo "certs: made ca.crt (trust it to browse the lab without warnings: see README)"
-    ;;
-server)
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+}
+
+make_server_certificate() {
+    quietly openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
         -config server.cnf -keyout server.key -out server.csr
-    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
-        -days 397 -sha256 -extfile server.cnf -extensions server_cert -out server.crt
+    quietly openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial \
+        -days "$SERVER_DAYS" -sha256 -extfile server.cnf -extensions server_cert -out server.crt
     rm -f server.csr
     chmod 644 server.crt
-    echo "certs: made server.crt for $(openssl x509 -in server.crt -noout -ext subjectAltName | tail -n 1 | sed 's/^ *//')"
-    ;;
-*)
-    echo "usage: $0 ca|server" >&2
-    exit 2
-    ;;
-esac
+}
+
+expiry() {
+    openssl x509 -noout -enddate -in server.crt | sed 's/^notAfter=//'
+}
+
+expires_within() {
+    ! openssl x509 -noout -checkend $(($1 * 86400)) -in server.crt >/dev/null
+}
+
+# Why the server certificate must be made (again); nothing when it need not be.
+server_due() {
+    if [ ! -e server.crt ]; then
+        echo "$folder/server.crt is missing: made"
+    elif [ ! -e server.key ]; then
+        echo "$folder/server.key is missing: made a new key and certificate"
+    elif ! openssl x509 -noout -in server.crt 2>/dev/null; then
+        echo "$folder/server.crt is not a certificate openssl can read: made again"
+    elif [ server.cnf -nt server.crt ]; then
+        echo "$folder/server.cnf changed since $folder/server.crt was made: renewed"
+    elif ! expires_within "$SERVER_DAYS"; then
+        echo "$folder/server.crt expires on $(expiry), later than a $SERVER_DAYS-day certificate can: renewed"
+    elif expires_within 0; then
+        echo "$folder/server.crt expired on $(expiry): renewed"
+    elif expires_within "$RENEW_DAYS"; then
+        echo "$folder/server.crt expires on $(expiry), within $RENEW_DAYS days: renewed"
+    elif ! openssl verify -CAfile ca.crt server.crt >/dev/null 2>&1; then
+        echo "$folder/server.crt does not verify against $folder/ca.crt: made again"
+    elif [ "$(openssl pkey -pubout -in server.key 2>/dev/null)" != "$(openssl x509 -noout -pubkey -in server.crt)" ]; then
+        echo "$folder/server.key does not match $folder/server.crt: made again"
+    fi
+}
+
+renew_what_is_due() {
+    if [ ! -e ca.crt ]; then
+        make_ca
+        echo "make certs: made $folder/ca.crt, valid 10 years (trust it to browse the lab without warnings: see README)"
+    fi
+    why=$(server_due)
+    [ -n "$why" ] || return 0
+    [ -e ca.key ] || {
+        echo "make certs: $folder/ca.key is missing, so $folder/server.crt cannot be made: delete $folder/*.crt $folder/*.key $folder/*.srl (make clean does) and run make certs" >&2
+        exit 1
+    }
+    make_server_certificate
+    echo "make certs: $why (valid until $(expiry))"
+}
+
+renew_what_is_due

@@ -23,11 +23,23 @@ CONNECTION_WINDOW = 15 * 2**20
 ASSUMED_STREAM_LIMIT = 100
 
 
+class _GracefulConnection(h2.connection.H2Connection):
+    """h2 4.4 closes its state machine on any GOAWAY, though RFC 9113 6.8 lets the streams
+    up to last_stream_id finish: after a graceful one (NO_ERROR) this keeps receiving them,
+    even frames that arrive in the same read as the GOAWAY itself."""
+
+    def _receive_goaway_frame(self, frame):
+        frames, events = super()._receive_goaway_frame(frame)
+        if frame.error_code == 0:
+            self.state_machine.state = h2.connection.ConnectionState.CLIENT_OPEN
+        return frames, events
+
+
 def new_connection(
     *, accept_push: bool, stream_window: int = STREAM_WINDOW, connection_window: int = CONNECTION_WINDOW
 ) -> h2.connection.H2Connection:
     """A client connection whose first SETTINGS say whether push is welcome; its preface is ready to send."""
-    connection = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
+    connection = _GracefulConnection(h2.config.H2Configuration(client_side=True, header_encoding="utf-8"))
     connection.local_settings = h2.settings.Settings(
         client=True,
         initial_values={
@@ -39,12 +51,6 @@ def new_connection(
     if connection_window > 65535:
         connection.increment_flow_control_window(connection_window - 65535)
     return connection
-
-
-def keep_receiving_after_goaway(connection: h2.connection.H2Connection) -> None:
-    """h2 4.4 closes its state machine on any GOAWAY, though RFC 9113 6.8 lets the
-    streams up to last_stream_id finish: reopen it to keep receiving them."""
-    connection.state_machine.state = h2.connection.ConnectionState.CLIENT_OPEN
 
 
 def get_headers(authority: str, path: str) -> list[tuple[str, str]]:
@@ -210,7 +216,6 @@ class Http2Loader:
                         del bodies[event.stream_id]
                     case h2.events.ConnectionTerminated() if event.error_code == 0:
                         self._retire_streams_above(event.last_stream_id, streams, bodies, waiting)
-                        keep_receiving_after_goaway(http)
                     case h2.events.StreamReset() | h2.events.ConnectionTerminated():
                         raise ConnectionError(f"{self._origin.authority}: {event}")
         return watch.result(fetched, pushed, self._http.remote_settings.max_concurrent_streams)

@@ -56,9 +56,21 @@ HYPERCORN_QUART = Endpoint(
 GUNICORN_H2 = Endpoint(8445, "gunicorn_h2", "Gunicorn's own HTTP/2 → Flask", ("h2", "http/1.1"), ("early-hints",))
 TWISTED = Endpoint(8446, "twisted_backend", "Twisted (the 2017 article's second way)", ("h2", "http/1.1"))
 HTTP11_BASELINE = Endpoint(8447, "nginx", "HTTP/1.1 baseline: nginx → Gunicorn/Flask", ("http/1.1",))
+GRANIAN_FLASK = Endpoint(8449, "granian_flask", "Granian → Flask (WSGI)", ("h2", "http/1.1"))
+GRANIAN_QUART = Endpoint(8450, "granian_quart", "Granian → Quart (ASGI)", ("h2", "http/1.1"))
+UVICORN_QUART = Endpoint(8451, "uvicorn_quart", "Uvicorn's HTTP/2 (zttp) → Quart", ("h2", "http/1.1"), ("early-hints",))
 
 # The published endpoints: on the host (near and far), on the landing page, probed.
-ENDPOINTS = (NGINX_FLASK, HYPERCORN_QUART, GUNICORN_H2, TWISTED, HTTP11_BASELINE)
+ENDPOINTS = (
+    NGINX_FLASK,
+    HYPERCORN_QUART,
+    GUNICORN_H2,
+    TWISTED,
+    HTTP11_BASELINE,
+    GRANIAN_FLASK,
+    GRANIAN_QUART,
+    UVICORN_QUART,
+)
 
 # nginx serving the assets itself, no Python behind it: the bench's upper bound.
 # Not published: only the bench reaches it, on the compose network.

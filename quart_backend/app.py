@@ -1,15 +1,21 @@
-"""Quart served directly over TLS by Hypercorn: HTTP/2 and HTTP/3, push and Early Hints.
+"""Quart served directly over TLS: by Hypercorn (HTTP/2 and HTTP/3, push and Early Hints),
+and by Granian and Uvicorn (compose.yaml), each with what its ASGI scope offers.
 
-Every response names the HTTP/3 port in Alt-Svc (serve.py says why here).
+Where the server speaks HTTP/3 (Hypercorn: ADVERTISE_HTTP3=1) every response names
+the HTTP/3 port in Alt-Svc (serve.py says why here); elsewhere none is advertised.
 GET / first sends 103 Early Hints (preload the stylesheet and scripts), then
-promises those assets with server push, then sends the page. Hypercorn sends a
-PUSH_PROMISE only when the client's settings allow push (SETTINGS_ENABLE_PUSH),
-and 103 only over HTTP/2 and HTTP/3.
+promises those assets with server push, then sends the page, each only where the
+server offers it: Hypercorn sends a PUSH_PROMISE only when the client's settings
+allow push (SETTINGS_ENABLE_PUSH), and 103 only over HTTP/2 and HTTP/3.
 """
+
+import os
 
 from quart import Quart, Response, abort, make_push_promise, request, send_file
 
 import website
+
+ADVERTISE_HTTP3 = os.environ.get("ADVERTISE_HTTP3") == "1"
 
 app = Quart(__name__, static_folder=None)
 
@@ -17,8 +23,8 @@ app = Quart(__name__, static_folder=None)
 class EarlyHints:
     """ASGI middleware: 103 Early Hints for the page, where the server offers them.
 
-    Quart has no API for 103; Hypercorn takes the ASGI message
-    http.response.early_hint when the scope lists that extension.
+    Quart has no API for 103; Hypercorn, and Uvicorn over HTTP/2, take the ASGI
+    message http.response.early_hint when the scope lists that extension.
     """
 
     def __init__(self, asgi_app, links: dict[str, list[str]]) -> None:
@@ -66,6 +72,6 @@ async def tell_protocol(response: Response) -> Response:
 async def alt_svc(response: Response) -> Response:
     """HTTP/3 on the UDP port of the same number as the one the client reached (8444, or the far 9444)."""
     port = request.host.rpartition(":")[2]
-    if port.isdigit():
+    if ADVERTISE_HTTP3 and port.isdigit():
         response.headers["Alt-Svc"] = f'h3=":{port}"; ma=86400'
     return response

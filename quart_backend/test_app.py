@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+import app as app_module
 import website
 from app import EarlyHints, app
 
@@ -18,6 +19,13 @@ def get(path: str, http_version: str):
         return response, await response.get_data(), [pushed for pushed, _headers in client.push_promises]
 
     return asyncio.run(request())
+
+
+def alt_svc_for(host: str) -> str | None:
+    async def request():
+        return await app.test_client().get(website.HEALTH_PATH, headers={"Host": host})
+
+    return asyncio.run(request()).headers.get("Alt-Svc")
 
 
 @pytest.mark.parametrize("path", SITE)
@@ -68,9 +76,13 @@ def test_early_hints_middleware_sends_103_only_where_offered(extensions, path, e
     "host, expected",
     [("localhost:8444", 'h3=":8444"; ma=86400'), ("localhost:9444", 'h3=":9444"; ma=86400'), ("localhost", None)],
 )
-def test_alt_svc_names_the_port_the_client_reached(host, expected):
-    async def request():
-        return await app.test_client().get(website.HEALTH_PATH, headers={"Host": host})
-
-    seen = asyncio.run(request()).headers.get("Alt-Svc")
+def test_alt_svc_names_the_port_the_client_reached(host, expected, monkeypatch):
+    monkeypatch.setattr(app_module, "ADVERTISE_HTTP3", True)
+    seen = alt_svc_for(host)
     assert seen == expected, f"Host {host}: expected Alt-Svc {expected!r}, saw {seen!r}"
+
+
+def test_no_alt_svc_where_the_server_speaks_no_http3(monkeypatch):
+    monkeypatch.setattr(app_module, "ADVERTISE_HTTP3", False)
+    seen = alt_svc_for("localhost:8450")
+    assert seen is None, f"ADVERTISE_HTTP3 unset (Granian, Uvicorn): expected no Alt-Svc, saw {seen!r}"

@@ -7,7 +7,9 @@ kept here: a server is a service that runs as the servers' user.
 import functools
 import json
 import subprocess
+import time
 
+from bench import cgroup
 from lab import ROOT
 
 PROJECT = "h2lab"
@@ -65,6 +67,35 @@ def container_state(service: str) -> str:
 def run_in(service: str, command: str) -> subprocess.CompletedProcess:
     """A shell command inside the service's container, as its own user."""
     return compose("exec", "-T", service, "sh", "-c", command, check=False, timeout=30)
+
+
+def backends(service: str) -> list[str]:
+    """The servers a service passes requests to: those it waits for in compose (nginx: flask_backend)."""
+    return [dependency for dependency in services()[service].get("depends_on", {}) if dependency in servers()]
+
+
+def anonymous_memory(service: str) -> int:
+    """What the service's processes have allocated (heaps, stacks), in bytes, read from its
+    container's cgroup as make bench reads it (bench/cgroup.py)."""
+    container_id = compose("ps", "-q", service).stdout.strip()  # by id: compose renames while recreating
+    read = subprocess.run(
+        ["docker", "exec", container_id, "sh", "-c", cgroup.READ],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=True,
+    )
+    return cgroup.parse(read.stdout).anon_bytes
+
+
+def healthy_again(service: str, patience: float) -> str:
+    """Read the service's health (its own healthcheck's verdict) until it is healthy or
+    `patience` seconds have passed; the last state. compose up --wait gives up at once on an
+    unhealthy container, where this waits for it to recover."""
+    deadline = time.monotonic() + patience
+    while not (state := container_state(service)).endswith("running healthy") and time.monotonic() < deadline:
+        time.sleep(1)  # between two reads of the healthcheck's verdict, which comes every 2 s
+    return state
 
 
 def wait_healthy(service: str) -> None:

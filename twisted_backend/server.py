@@ -47,6 +47,7 @@ class SiteFiles(resource.Resource):
 
 
 def tls_options() -> ssl.CertificateOptions:
+    """TLS 1.2+, ECDHE with AEAD; the key-exchange groups come from OpenSSL's config (python.Dockerfile)."""
     pem = ssl.PrivateCertificate.loadPEM(CERTIFICATE.getContent() + b"\n" + PRIVATE_KEY.getContent())
     return ssl.CertificateOptions(
         privateKey=pem.privateKey.original,

@@ -8,6 +8,7 @@ parsed the same way, to tell a GOAWAY from an RST_STREAM from a response.
 import ssl
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import hpack
@@ -48,6 +49,7 @@ class Verdict:
     statuses: Counter = field(default_factory=Counter)  # :status -> count
     closed_after: float | None = None  # seconds from the start of the abuse to the close
     settings: dict[int, int] = field(default_factory=dict)  # the server's SETTINGS
+    ended: set[int] = field(default_factory=set)  # the streams the server has ended (END_STREAM)
 
     @property
     def goaway(self) -> str | None:
@@ -127,15 +129,22 @@ class AbusiveConnection:
         flags = (["END_HEADERS"] if end_headers else []) + (["END_STREAM"] if end_stream else [])
         return HeadersFrame(stream_id, data=block, flags=flags).serialize()
 
-    def watch(self, seconds: float) -> Verdict:
-        """Read the server's frames until it closes the connection, or `seconds` pass;
+    def watch(self, seconds: float, until: Callable[[Verdict], bool] | None = None) -> Verdict:
+        """Read the server's frames until it closes the connection, `until` holds, or `seconds` pass;
         once it has refused (GOAWAY, RST_STREAM, 4xx), give it a moment more to close."""
         deadline = time.monotonic() + seconds
-        while not self.closed and time.monotonic() < deadline:
+        while not self.closed and time.monotonic() < deadline and not (until and until(self.verdict)):
             if self.verdict.refused:
                 deadline = min(deadline, time.monotonic() + GRACE_AFTER_REFUSAL)
             self._read(min(0.25, max(0.0, deadline - time.monotonic())))
         return self.verdict
+
+    def server_settings(self, seconds: float = 2.0) -> dict[int, int]:
+        """The SETTINGS the server announced, read as soon as they arrive (for limits a probe must exceed)."""
+        deadline = time.monotonic() + seconds
+        while not self.verdict.settings and not self.closed and time.monotonic() < deadline:
+            self._read(min(0.25, max(0.01, deadline - time.monotonic())))
+        return self.verdict.settings
 
     def _mark_closed(self) -> None:
         if not self.closed:
@@ -172,6 +181,8 @@ class AbusiveConnection:
     def _take(self, frame: Frame) -> None:
         """Record one server frame. Nothing is answered (no SETTINGS ACK): an answer
         could land inside a header block the attack leaves open."""
+        if "END_STREAM" in frame.flags:
+            self.verdict.ended.add(frame.stream_id)
         match frame:
             case GoAwayFrame():
                 self.verdict.goaways.append(error_name(frame.error_code))

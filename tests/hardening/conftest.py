@@ -1,4 +1,5 @@
-"""The hardening probes: what each server did to each attack, printed as one table at the end.
+"""The hardening probes: what each server did to each attack, printed as one table at the end,
+and how many of the conformance rules (test_conformance.py) each server met.
 
 Each verdict travels with its test's report (user_properties), so the table is
 whole when the attacks run in parallel workers (pytest-xdist) too.
@@ -9,10 +10,13 @@ from collections import defaultdict
 import pytest
 
 from abuse import Verdict
+from conformance import MET
 from lab import lab_is_up  # noqa: F401 (the stack must answer)
 
 # attack (the test's name) -> service -> what the server did
 OBSERVED: dict[str, dict[str, str]] = defaultdict(dict)
+# service -> conformance case -> its outcome: met, refused another way, let through
+CONFORMED: dict[str, dict[str, str]] = defaultdict(dict)
 
 
 @pytest.fixture
@@ -28,16 +32,48 @@ def observe(request):
     return record
 
 
+@pytest.fixture
+def conformance(request):
+    """Record whether the server did what the RFC says, for the conformance summary; returns the verdict unchanged."""
+
+    def record(case, verdict: Verdict) -> Verdict:
+        endpoint = request.node.callspec.params["endpoint"]
+        request.node.user_properties.append(("conformed", (endpoint.service, case.id, case.rule.outcome(verdict))))
+        return verdict
+
+    return record
+
+
 def pytest_runtest_logreport(report) -> None:
-    for _, (attack, service, seen) in (p for p in report.user_properties if p[0] == "coped"):
-        OBSERVED[attack][service] = seen
+    for kind, recorded in report.user_properties:
+        if kind == "coped":
+            attack, service, seen = recorded
+            OBSERVED[attack][service] = seen
+        elif kind == "conformed":
+            service, case, outcome = recorded
+            CONFORMED[service][case] = outcome
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    if not OBSERVED:
-        return
-    terminalreporter.section("how each server coped")
-    for attack, by_service in OBSERVED.items():
-        terminalreporter.write_line(attack)
-        for service, seen in by_service.items():
-            terminalreporter.write_line(f"    {service:16} {seen}")
+    if OBSERVED:
+        terminalreporter.section("how each server coped")
+        for attack, by_service in OBSERVED.items():
+            terminalreporter.write_line(attack)
+            for service, seen in by_service.items():
+                terminalreporter.write_line(f"    {service:16} {seen}")
+    if CONFORMED:
+        terminalreporter.section("conformance: RFC 9113 and RFC 7541 rules met")
+        for service, by_case in sorted(CONFORMED.items()):
+            terminalreporter.write_line(conformance_line(service, by_case))
+
+
+def conformance_line(service: str, by_case: dict[str, str]) -> str:
+    """'nginx  32/54 met; refused another way (14): ...; let through (8): ...'"""
+    missed = defaultdict(list)
+    for case, outcome in sorted(by_case.items()):
+        if outcome != MET:
+            missed[outcome].append(case)
+    met = f"{len(by_case) - sum(map(len, missed.values()))}/{len(by_case)} met"
+    return "; ".join(
+        [f"{service:16} {met}"] + [f"{how} ({len(cases)}): {', '.join(cases)}" for how, cases in missed.items()]
+    )

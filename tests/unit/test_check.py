@@ -9,10 +9,12 @@ import struct
 import zlib
 
 import pytest
+from scale_sample import scale_run
 
 from bench import check
 from bench.cases import CASES, Case
 from bench.report import chart_name
+from bench.scale_report import SCALE_CHART
 from endpoints import HYPERCORN_QUART, NGINX_FLASK
 from network.profiles import PROFILES
 
@@ -56,12 +58,12 @@ def bench_run(profile_names: list[str] = PROFILE_NAMES) -> dict:
     browser = [
         {"page": "jumbotron", "profile": "rtt50", "far_port": 9443, "asked_for": "tcp", "protocols_used": ["h2"]}
     ]
-    throughput = [{"port": 8443, "protocol": "h2", "requests": 500, "succeeded": 500, "failed": 0}]
-    return {"meta": meta, "page_loads": page_loads, "browser": browser, "throughput": throughput}
+    return {"meta": meta, "page_loads": page_loads, "browser": browser, "scale": scale_run()}
 
 
 def write(folder, data: dict, charts: dict[str, bytes] | None = None):
     (folder / "bench.json").write_text(json.dumps(data))
+    (folder / SCALE_CHART).write_bytes(png(880, 528))
     for profile, picture in (charts if charts is not None else {p: png(880, 528) for p in PROFILE_NAMES}).items():
         (folder / chart_name("jumbotron", profile)).write_bytes(picture)
     return folder
@@ -101,9 +103,9 @@ def test_a_missing_key_is_reported_not_read(tmp_path, section, key):
 
 
 def test_an_empty_section_is_reported(tmp_path):
-    data = bench_run() | {"throughput": []}
+    data = bench_run() | {"browser": []}
     found = check.problems(write(tmp_path, data))
-    assert found == ["bench.json: no throughput"], f"expected only the empty throughput reported, got {found}"
+    assert found == ["bench.json: no browser"], f"expected only the empty browser section reported, got {found}"
 
 
 def test_an_empty_profile_list_is_reported(tmp_path):
@@ -183,13 +185,6 @@ def test_a_bad_chart_is_reported(tmp_path, chart, expected):
     charts = {"rtt50": png(400, 300)} | ({"lossy": chart} if chart else {})
     found = check.problems(write(tmp_path, bench_run(), charts))
     assert found == [expected], f"expected only {expected!r}, got {found}"
-
-
-def test_throughput_with_no_success_is_reported(tmp_path):
-    data = bench_run()
-    data["throughput"][0] |= {"succeeded": 0, "failed": 500}
-    found = check.problems(write(tmp_path, data))
-    assert found == ["throughput 8443 h2: no request succeeded"], f"expected the failed throughput run, got {found}"
 
 
 def test_main_exits_non_zero_and_says_what_is_wrong(tmp_path, capsys):

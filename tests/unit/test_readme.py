@@ -16,7 +16,9 @@ EVERY_TEXT = {"README.md": README} | {f"docs/{name}": text for name, text in DOC
 
 
 def make_targets() -> set[str]:
-    listed = subprocess.run(["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True, text=True, check=True)
+    listed = subprocess.run(
+        ["make", "--no-print-directory", "help"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     return {line.split()[1] for line in listed.stdout.splitlines() if line.strip().startswith("make ")}
 
 
@@ -42,7 +44,9 @@ def test_every_lab_port_named_exists(name, text):
 def test_the_endpoint_table_lists_every_endpoint_near_and_far():
     table = README[README.index("## Endpoints") : README.index("## See it yourself")]
     missing = [e.port for e in endpoints.ENDPOINTS if not re.search(rf"\| {e.port}\b.*\| {e.far_port}\b", table)]
-    assert not missing, f"README's endpoint table: expected a row with port and far port for every endpoint, missing {missing}"
+    assert not missing, (
+        f"README's endpoint table: expected a row with port and far port for every endpoint, missing {missing}"
+    )
 
 
 @pytest.mark.parametrize("name, text", EVERY_TEXT.items(), ids=list(EVERY_TEXT))

@@ -1,7 +1,7 @@
 """bench/report.py: the terminal tables and chart names, from rows shaped as bench/run.py makes them."""
 
 from bench.cases import PAGES
-from bench.report import browser_table, chart_name, loss_table, page_load_table, throughput_table
+from bench.report import browser_table, chart_name, loss_table, page_load_table
 from endpoints import FAR_OFFSET
 from network.profiles import PROFILES
 
@@ -126,46 +126,6 @@ def test_loss_table_is_empty_without_rtt50_or_without_a_loss_profile():
     for rows in (without_rtt50, without_loss, []):
         profiles = sorted({row["profile"] for row in rows})
         assert loss_table(rows) == "", f"expected no table for profiles {profiles}, got:\n{loss_table(rows)}"
-
-
-THROUGHPUT = [
-    {
-        "port": port,
-        "service": "nginx",
-        "title": title,
-        "protocol": protocol,
-        "path": "/static/tiles/r00c00.png",
-        "clients": 8,
-        "requests": 5000,
-        "succeeded": 5000 - failed,
-        "failed": failed,
-        "requests_per_second": rate,
-        "latency_ms": {"p50": p50, "p90": p50 * 2, "p99": p99, "max": p99 * 2, "mean": p50},
-    }
-    for port, protocol, title, rate, p50, p99, failed in [
-        (8443, "h2", "nginx → Gunicorn/Flask", 4061.25, 1.87, 9.12, 0),
-        (8448, "http/1.1", "nginx serving the assets itself", 20875.6, 0.35, 2.5, 10),
-    ]
-]
-
-
-def test_throughput_table_names_the_load_and_lists_every_row():
-    table = throughput_table(THROUGHPUT)
-    load = "throughput (near, no emulator): h2load, 8 clients, GET /static/tiles/r00c00.png"
-    assert load in table, f"expected {load!r}, got:\n{table}"
-    assert line_of(table, "port", "protocol", "req/s"), f"expected the column header, got:\n{table}"
-    expected = [
-        ["8443", "h2", "4061", "1.87", "9.12", "0", "nginx", "→", "Gunicorn/Flask"],
-        ["8448", "http/1.1", "20876", "0.35", "2.5", "10", "nginx", "serving", "the", "assets", "itself"],
-    ]
-    seen = line_of(table, "8443") + line_of(table, "8448")
-    assert seen == expected, f"expected rows {expected}, got {seen} in:\n{table}"
-
-
-def test_throughput_table_of_no_rows_is_only_the_header():
-    table = throughput_table([])
-    first_words = [line.split()[0] for line in table.splitlines() if line.strip()]
-    assert first_words == ["port"], f"expected only the column header, got lines starting {first_words}:\n{table}"
 
 
 def test_browser_table_lists_every_load_with_its_profile_and_the_protocols_used():

@@ -1,0 +1,103 @@
+"""What the cost and scale run shows on the terminal: its tables (its chart: charts.py)."""
+
+SCALE_CHART = "scale-throughput.png"
+
+
+def _number(value, spec: str = ".0f") -> str:
+    return "—" if value is None else format(value, spec)
+
+
+def caveat(meta: dict) -> str:
+    plan = meta["plan"]
+    return (
+        f"on {meta['cores']} cores that {meta['shared']}; GET {meta['path']}, "
+        f"{plan['seconds']} s per point after {plan['warm_up']} s of warm-up; CPU from each container's cgroup, "
+        "less its idle rate (healthchecks); nginx → Flask counts both containers"
+    )
+
+
+def points_table(points: list[dict], meta: dict) -> str:
+    lines = [
+        "",
+        "throughput and cost vs connections (near, no emulator; HTTP/2: 8 streams per connection, "
+        "HTTP/1.1: one request at a time)",
+        f"  {caveat(meta)}",
+        f"  {'port':6} {'protocol':8} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
+        f"{'CPU s/1000':>10} {'req/s/core':>10}",
+    ]
+    lines += [
+        f"  {p['label']:6} {p['protocol']:8} {p['connections']:>5} {p['requests_per_second']:>8.0f} "
+        f"{_number(p['latency_ms'].get('p50'), '.2f'):>8} {_number(p['latency_ms'].get('p99'), '.2f'):>8} {p['failed']:>6} "
+        f"{_number(p['cpu_seconds_per_1000'], '.4f'):>10} {_number(p['requests_per_core_second']):>10}"
+        for p in points
+    ]
+    return "\n".join(lines)
+
+
+def memory_table(memory: list[dict]) -> str:
+    lines = [
+        "",
+        "memory per idle HTTP/2 connection (TLS done, SETTINGS exchanged; anonymous memory of the containers)",
+        f"  {'port':6} {'open':>11} {'failed':>6} {'MiB with 1':>10} {'MiB with n':>10} {'bytes/conn':>10}  what",
+    ]
+    lines += [
+        f"  {m['label']:6} {m['open_with_one']:>5} → {m['open_with_many']:<3} {m['failed']:>6} "
+        f"{m['anon_bytes_with_one'] / 2**20:>10.1f} {m['anon_bytes_with_many'] / 2**20:>10.1f} "
+        f"{_number(m['bytes_per_connection']):>10}  {m['title']}"
+        for m in memory
+    ]
+    return "\n".join(lines)
+
+
+def _settings_text(entry: dict) -> str:
+    if "settings" in entry:
+        return f"{entry['file']}: " + "; ".join(entry["settings"])
+    return " ".join(entry["command"] or [])
+
+
+def stock_table(stock: list[dict], settings: dict[str, dict], connections: int) -> str:
+    lines = [
+        "",
+        f"stock against the lab's configuration, {connections} connections (settings under each)",
+        f"  {'server':24} {'variant':7} {'protocol':8} {'req/s':>8} {'p99 ms':>8} {'errors':>6} {'CPU s/1000':>10}",
+    ]
+    for row in stock:
+        lines += [
+            f"  {row['server']:24} {row['variant']:7} {row['protocol']:8} {row['requests_per_second']:>8.0f} "
+            f"{_number(row['latency_ms'].get('p99'), '.2f'):>8} {row['failed']:>6} {_number(row['cpu_seconds_per_1000'], '.4f'):>10}",
+            f"      {_settings_text(settings[row['host']])}",
+        ]
+    return "\n".join(lines)
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "—"
+
+
+def choice_table(choice: list[dict]) -> str:
+    lines = [
+        "",
+        "which should I use? (req/s per core: where it went fastest; p99 at 64 connections; "
+        "memory per idle connection)",
+        f"  {'port':6} {'protocol':8} {'best at':>7} {'req/s':>8} {'req/s/core':>10} {'p99 ms':>8} "
+        f"{'bytes/conn':>10} {'push':>4} {'103':>3} {'h3':>3}  maturity",
+    ]
+    lines += [
+        f"  {c['label']:6} {c['protocol']:8} {c['best_connections']:>7} {c['requests_per_second']:>8.0f} "
+        f"{_number(c['requests_per_core_second']):>10} {_number(c['p99_ms_at_64'], '.2f'):>8} "
+        f"{_number(c['bytes_per_connection']):>10} {_yes(c['push']):>4} {_yes(c['early_hints']):>3} "
+        f"{_yes(c['http3']):>3}  {c['title']}: {c['maturity']} ({', '.join(c['versions'])})"
+        for c in choice
+    ]
+    return "\n".join(lines)
+
+
+def tables(scale: dict) -> str:
+    return "\n".join(
+        [
+            points_table(scale["points"], scale["meta"]),
+            memory_table(scale["memory"]),
+            stock_table(scale["stock"], scale["settings"], scale["meta"]["stock_connections"]),
+            choice_table(scale["choice"]),
+        ]
+    )

@@ -1,0 +1,168 @@
+"""HTTP/2 conformance: a rule the client breaks on purpose, and what RFC 9113 (or RFC 7541,
+HPACK) says the server MUST do about it, judged from what it sent back (abuse.Verdict).
+
+A connection error is a GOAWAY with its code (RFC 9113 5.4.1). A stream error is an
+RST_STREAM with its code, or a GOAWAY with it: 5.4.1 lets any stream error end the connection.
+A malformed request is a stream error PROTOCOL_ERROR (8.1.1), a response before it allowed.
+"""
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import pytest
+from h2.errors import ErrorCodes
+from h2.settings import SettingCodes
+
+from abuse import PREFACE, AbusiveConnection, Verdict, http2_endpoints, raw_frame
+from guard import crash_lines, logs_since
+from lab import Endpoint
+from wire import h2_get
+
+# Frame types and flags (RFC 9113 6), for frames built byte by byte.
+DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS = 0x0, 0x1, 0x2, 0x3, 0x4
+PING, WINDOW_UPDATE, CONTINUATION = 0x6, 0x8, 0x9
+NO_FLAGS, END_STREAM, ACK, END_HEADERS, PADDED = 0x0, 0x1, 0x1, 0x4, 0x8
+LARGEST_WINDOW = 2**31 - 1  # RFC 9113 6.9.1: no flow-control window may exceed it
+MET, REFUSED_OTHERWISE, LET_THROUGH = "met", "refused another way", "let through"
+BAD_REQUEST = 400
+LOG_SETTLE = 0.3  # seconds for the last log lines to reach docker, as in guard.guarded
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What the server MUST do: a connection error, a stream error (with one of `codes`), or ignore it and answer."""
+
+    section: str  # where the MUST is written: "RFC 9113 6.9"
+    kind: str  # "connection error", "stream error" or "ignored"
+    codes: tuple[ErrorCodes, ...] = ()
+
+    def outcome(self, verdict: Verdict) -> str:
+        """MET, or how the server fell short: REFUSED_OTHERWISE (another code, a 400, a close) or LET_THROUGH."""
+        if self.met_by(verdict):
+            return MET
+        stopped = verdict.goaways or verdict.resets or verdict.closed_after is not None
+        # 400 is a refusal (RFC 9113 8.2.1 suggests it for a malformed request); a 405 is the app answering.
+        return REFUSED_OTHERWISE if stopped or BAD_REQUEST in verdict.statuses else LET_THROUGH
+
+    def met_by(self, verdict: Verdict) -> bool:
+        names = {code.name for code in self.codes}
+        match self.kind:
+            case "connection error":
+                return verdict.goaway in names
+            case "stream error":
+                return verdict.goaway in names or bool(names & set(verdict.resets))
+            case _:
+                return not verdict.goaways and not verdict.resets and 200 in verdict.statuses
+
+    def __str__(self) -> str:
+        if self.kind == "ignored":
+            return f"ignored, the request after it answered 200 ({self.section})"
+        return f"a {self.kind} {' or '.join(code.name for code in self.codes)} ({self.section})"
+
+
+def connection_error(section: str, code: ErrorCodes) -> Rule:
+    return Rule(section, "connection error", (code,))
+
+
+def stream_error(section: str, *codes: ErrorCodes) -> Rule:
+    return Rule(section, "stream error", codes)
+
+
+def malformed(section: str) -> Rule:
+    """RFC 9113 8.1.1: a malformed request is a stream error PROTOCOL_ERROR."""
+    return stream_error(f"RFC 9113 {section}, 8.1.1", ErrorCodes.PROTOCOL_ERROR)
+
+
+def ignored(section: str) -> Rule:
+    return Rule(section, "ignored")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One rule broken on purpose: `send` returns the bytes that break it, after the preface."""
+
+    name: str
+    rule: Rule
+    send: Callable[[AbusiveConnection], bytes]
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule.section.split(',')[0].removeprefix('RFC ').replace(' ', '-')}-{self.name}"
+
+
+def request(
+    client: AbusiveConnection, stream_id: int = 1, headers: list[tuple[str, str]] | None = None, *, end_stream=True
+) -> bytes:
+    """A HEADERS frame carrying a whole field block (GET / unless `headers` says otherwise)."""
+    block = client.encoder.encode(client.request_headers() if headers is None else headers, huffman=False)
+    return raw_frame(HEADERS, END_HEADERS | (END_STREAM if end_stream else NO_FLAGS), stream_id, block)
+
+
+def settings(*pairs: tuple[int, int]) -> bytes:
+    return raw_frame(
+        SETTINGS, NO_FLAGS, 0, b"".join(key.to_bytes(2, "big") + value.to_bytes(4, "big") for key, value in pairs)
+    )
+
+
+def window_update(stream_id: int, increment: int) -> bytes:
+    return raw_frame(WINDOW_UPDATE, NO_FLAGS, stream_id, increment.to_bytes(4, "big"))
+
+
+def rst_stream(stream_id: int, code: ErrorCodes = ErrorCodes.CANCEL) -> bytes:
+    return raw_frame(RST_STREAM, NO_FLAGS, stream_id, code.to_bytes(4, "big"))
+
+
+def connect(endpoint: Endpoint) -> AbusiveConnection:
+    """A connection that refuses push: GET / then has one response, and none is still being sent
+    when the probe hangs up (Hypercorn logs a traceback for a response cut short)."""
+    return AbusiveConnection(endpoint, preface=PREFACE + settings((SettingCodes.ENABLE_PUSH, 0)))
+
+
+def max_frame_size(client: AbusiveConnection) -> int:
+    return client.server_settings().get(SettingCodes.MAX_FRAME_SIZE, 16384)
+
+
+def conformance_params(cases: list[Case], known_failures: dict[str, dict[str, str]]) -> list:
+    """Every case against every HTTP/2 endpoint (abuse.http2_endpoints: its xdist group, and
+    a strict xfail where `known_failures[service][case.name]` says what the server does instead)."""
+    unknown = {name for by_case in known_failures.values() for name in by_case} - {case.name for case in cases}
+    if unknown:
+        raise ValueError(f"known failures name cases that do not exist: {sorted(unknown)}")
+    params = []
+    for case in cases:
+        flaws = {service: by_case[case.name] for service, by_case in known_failures.items() if case.name in by_case}
+        params += [
+            pytest.param(
+                case,
+                *endpoint.values,
+                id=f"{case.id}-{endpoint.id}",
+                marks=[on_assertions(mark) for mark in endpoint.marks],
+            )
+            for endpoint in http2_endpoints(flaws)
+        ]
+    return params
+
+
+def on_assertions(mark: pytest.MarkDecorator) -> pytest.MarkDecorator:
+    """A known failure is the server's answer failing the check: a probe that could not even
+    connect (the server busy with someone else's attack) must fail, not pass as expected."""
+    return pytest.mark.xfail(**mark.kwargs, raises=AssertionError) if mark.name == "xfail" else mark
+
+
+@contextmanager
+def harmless(endpoint: Endpoint) -> Iterator[None]:
+    """guard.guarded made light for a probe of one connection and a few frames: afterwards a new
+    connection still gets 200, and the logs show no crash. (No polite neighbour and no health
+    check: a few frames cannot starve anyone, and they would triple the run.)"""
+    since = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    yield
+    status = h2_get(endpoint, "/", enable_push=False).response.status
+    assert status == 200, f"{endpoint}: expected GET / on a new connection after the probe to get 200, got {status}"
+    time.sleep(LOG_SETTLE)
+    crashes = crash_lines(logs_since(endpoint.service, since))
+    assert not crashes, (
+        f"{endpoint}: expected no crash in {endpoint.service}'s logs during the probe, saw: {crashes[:5]}"
+    )

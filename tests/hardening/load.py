@@ -1,0 +1,98 @@
+"""A saturating load of fixed length from h2load, in the bench container on the compose
+network; and the memory of the containers that carry it, sampled meanwhile as make bench
+reads it (bench/cgroup.py).
+
+The load is a series of h2load runs of a fixed number of requests, as bench.throughput's
+measured window is, until the time is up: each run ends when its last response is in,
+so the load ends with no request cut off (a timed h2load run would end by hanging up on
+every request in flight, a different test). h2load cannot be given a CA to verify against
+(bench/throughput.py); the probes verify every certificate, this only loads.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from bench.throughput import PATH, STALL_SECONDS, STREAMS_PER_CONNECTION, Throughput, parse_runs
+from lab import Endpoint
+from stack import anonymous_memory, compose
+
+CONNECTIONS = 16  # h2load's connections; over HTTP/2 each carries STREAMS_PER_CONNECTION streams at a time
+REQUESTS_PER_CONNECTION = 32  # per run: a run ends within seconds even on the slowest server
+RUN_LIMIT = 60  # seconds one run may take before it is killed (h2load gives up a silent connection sooner)
+SAMPLE_EVERY = 0.5  # seconds between two reads of a container's memory
+MIB = 2**20
+LOG, END = "@@ log", "@@ end"  # what the script prints between a run's summary, its request log and the next run
+
+
+def runs_script(endpoint: Endpoint, protocol: str, seconds: int) -> list[str]:
+    """sh -c arguments: h2load runs until `seconds` have passed, each followed by its request log.
+    By address: h2load's URI parser refuses "_" in host names."""
+    mode = "--h1" if protocol == "http/1.1" else f"-m {STREAMS_PER_CONNECTION}"
+    requests = CONNECTIONS * REQUESTS_PER_CONNECTION
+    return [
+        "sh",
+        "-c",
+        'address=$(getent ahostsv4 "$1" | head -n 1 | cut -d " " -f 1); end=$(($(date +%s) + $3)); '
+        'while [ "$(date +%s)" -lt "$end" ]; do '
+        f"timeout {RUN_LIMIT} h2load -c {CONNECTIONS} -n {requests} -N {STALL_SECONDS} {mode} "
+        f'--log-file /tmp/requests.log "https://$address:$2{PATH}" 2>&1; '
+        f'echo "{LOG}"; cat /tmp/requests.log; echo "{END}"; done',
+        "h2load-runs",
+        endpoint.service,
+        str(endpoint.port),
+        str(seconds),
+    ]
+
+
+def h2load(endpoint: Endpoint, protocol: str, seconds: int) -> Throughput:
+    """h2load at the endpoint over `protocol` ("h2" or "http/1.1") for `seconds`, and one run more at most."""
+    done = compose(
+        *["--profile", "bench", "run", "--rm", "--no-deps", "-T", "bench"],
+        *runs_script(endpoint, protocol, seconds),
+        timeout=seconds + RUN_LIMIT + 60,  # the last run, and the container's start
+        check=False,
+    )
+    runs = [tuple(run.split(f"{LOG}\n", 1)) for run in done.stdout.split(f"{END}\n") if f"{LOG}\n" in run]
+    try:
+        return parse_runs(runs)
+    except ValueError as error:
+        raise AssertionError(f"{endpoint}: h2load over {protocol} did not run: {error}{done.stderr}") from None
+
+
+@dataclass
+class MemoryWatch:
+    """A container's memory before a load, its peak during it, and what it came back to after."""
+
+    service: str
+    before: int = 0
+    peak: int = 0
+    after: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.before = self.peak = anonymous_memory(self.service)
+        self._thread = threading.Thread(target=self._sample, daemon=True, name=f"memory-{self.service}")
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(SAMPLE_EVERY):
+            self.peak = max(self.peak, anonymous_memory(self.service))
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=15)
+
+    def settle(self, bound: int, patience: float) -> int:
+        """Read the memory until it is at most `bound` or `patience` seconds have passed; the last reading."""
+        deadline = time.monotonic() + patience
+        while True:
+            self.after = anonymous_memory(self.service)
+            if self.after <= bound or time.monotonic() > deadline:
+                return self.after
+            time.sleep(SAMPLE_EVERY)  # between two polls of a value, not a wait for readiness
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.before / MIB:.0f} → peak {self.peak / MIB:.0f} → {self.after / MIB:.0f} MiB"

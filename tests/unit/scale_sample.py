@@ -1,0 +1,57 @@
+"""A well-formed cost and scale result, as bench/scale.py writes it, for the tests that read one.
+
+Every endpoint and stock pair of the registry is in it, at FULL's plan, with made-up
+but plausible numbers: 1000 requests/s at 1.0 ms p50, 0.4 CPU seconds per 1000 requests.
+"""
+
+from dataclasses import asdict
+
+from bench import choice
+from bench.targets import FULL, STOCK_PAIRS, SWEEP, Target
+
+
+def point(target: Target, protocol: str, connections: int) -> dict:
+    return {
+        "label": target.label, "host": target.host, "port": target.port, "title": target.title,
+        "services": list(target.services), "protocol": protocol, "connections": connections,
+        "streams_per_connection": 8 if protocol == "h2" else 1,
+        "requests": 2000, "succeeded": 2000, "failed": 0, "requests_per_second": 1000.0 * connections,
+        "latency_ms": {"p50": 1.0, "p90": 2.0, "p99": 3.0, "max": 4.0, "mean": 1.2},
+        "cpu_seconds": 0.9, "idle_cpu_seconds": 0.1, "window_seconds": 2.0,
+        "cpu_seconds_per_1000": 0.4, "cores_busy": 0.4, "requests_per_core_second": 2500,
+    }  # fmt: skip
+
+
+def memory_row(target: Target) -> dict:
+    return {
+        "label": target.label, "title": target.title, "services": list(target.services), "asked": 100, "failed": 0,
+        "open_with_one": 1, "open_with_many": 100, "anon_bytes_with_one": 40 * 2**20,
+        "anon_bytes_with_many": 40 * 2**20 + 99 * 20_000, "bytes_per_connection": 20_000,
+    }  # fmt: skip
+
+
+def scale_run() -> dict:
+    points = [
+        point(target, protocol, connections)
+        for target in SWEEP
+        for protocol in FULL.protocols(target)
+        for connections in FULL.connections
+    ]
+    memory = [memory_row(target) for target in SWEEP if "h2" in target.protocols]
+    stock = [
+        {"server": pair.server, "variant": variant} | point(target, target.protocols[0], 64)
+        for pair in STOCK_PAIRS
+        for variant, target in (("lab", pair.tuned), ("stock", pair.stock))
+    ]
+    services = {service for row in points + stock for service in row["services"]}
+    meta = {"started": "2026-01-01T000000Z", "plan": asdict(FULL), "path": "/static/tiles/r00c00.png"}
+    meta |= {"stock_connections": 64, "cores": 2, "shared": "h2load and the servers share these cores"}
+    return {
+        "meta": meta,
+        "idle_cpu_per_second": {service: 0.05 for service in services},
+        "points": points,
+        "memory": memory,
+        "stock": stock,
+        "settings": {service: {"command": ["serve", service]} for service in services},
+        "choice": choice.rows(points, memory, {"nginx": "nginx/1.26.3"}),
+    }

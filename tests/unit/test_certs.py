@@ -1,0 +1,184 @@
+"""make certs, as make up runs it: a 90-day server certificate, renewed by itself when due.
+
+Each test runs the lab's Makefile and certs/generate.sh on a copy in a temporary
+folder: the lab's own certs/ is never touched.
+"""
+
+import importlib.util
+import re
+import shutil
+import subprocess
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER_DAYS = 90
+RENEW_DAYS = 30
+
+
+def make_certs(lab: Path) -> list[str]:
+    """Run make certs in lab/ (which has a certs/ folder); the lines it printed."""
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(lab), "-f", str(ROOT / "Makefile"), "certs"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (0, ""), f"make certs failed ({done.returncode}): {done.stderr}"
+    return done.stdout.splitlines()
+
+
+def certificate(lab: Path, name: str = "server.crt") -> x509.Certificate:
+    return x509.load_pem_x509_certificate((lab / "certs" / name).read_bytes())
+
+
+def lifetime(made: x509.Certificate) -> timedelta:
+    return made.not_valid_after_utc - made.not_valid_before_utc
+
+
+def expire_in(lab: Path, left: timedelta, lifetime: timedelta = timedelta(days=SERVER_DAYS)) -> x509.Certificate:
+    """Sign the server certificate again, unchanged but for its dates: it now expires after `left`."""
+    certs = lab / "certs"
+    current = certificate(lab)
+    ca_key = serialization.load_pem_private_key((certs / "ca.key").read_bytes(), password=None)
+    now = datetime.now(timezone.utc)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(current.subject)
+        .issuer_name(current.issuer)
+        .public_key(current.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now + left - lifetime)
+        .not_valid_after(now + left)
+    )
+    for extension in current.extensions:
+        builder = builder.add_extension(extension.value, extension.critical)
+    aged = builder.sign(ca_key, hashes.SHA256())
+    (certs / "server.crt").write_bytes(aged.public_bytes(serialization.Encoding.PEM))
+    return aged
+
+
+@pytest.fixture(scope="module")
+def made_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """A lab folder whose certificates make certs made from nothing, and what it said."""
+    lab = tmp_path_factory.mktemp("made")
+    (lab / "certs").mkdir()
+    for name in ("generate.sh", "server.cnf"):
+        shutil.copy2(ROOT / "certs" / name, lab / "certs" / name)
+    return lab, make_certs(lab)
+
+
+@pytest.fixture
+def lab(made_once: tuple[Path, list[str]], tmp_path: Path) -> Path:
+    """A fresh copy of the made certificates for one test to age."""
+    shutil.copytree(made_once[0], tmp_path, dirs_exist_ok=True)
+    return tmp_path
+
+
+def test_from_nothing_a_ten_year_ca_and_a_90_day_server_certificate(made_once):
+    lab, said = made_once
+    assert len(said) == 2, f"expected one line for the CA and one for the server certificate, got {said}"
+    assert lifetime(certificate(lab)) == timedelta(days=SERVER_DAYS), (
+        f"expected a {SERVER_DAYS}-day server certificate, got {lifetime(certificate(lab))}"
+    )
+    assert lifetime(certificate(lab, "ca.crt")) == timedelta(days=3650), (
+        f"expected a 10-year CA, got {lifetime(certificate(lab, 'ca.crt'))}"
+    )
+    verified = subprocess.run(
+        ["openssl", "verify", "-CAfile", "ca.crt", "server.crt"], cwd=lab / "certs", capture_output=True, text=True
+    )
+    assert verified.returncode == 0, f"expected server.crt signed by ca.crt, openssl verify said {verified.stdout}"
+
+
+def test_nothing_due_nothing_made_nothing_said(lab):
+    before = certificate(lab)
+    said = make_certs(lab)
+    assert said == [], f"expected make certs to say nothing when nothing is due, it said {said}"
+    assert certificate(lab) == before, "expected the server certificate kept, it was made again"
+
+
+@pytest.mark.parametrize("left_days", [10, -3], ids=["expiring-in-10-days", "expired-3-days-ago"])
+def test_a_server_certificate_due_is_renewed_in_one_line(lab, left_days):
+    aged = expire_in(lab, timedelta(days=left_days))
+    ca_before = certificate(lab, "ca.crt")
+    said = make_certs(lab)
+    assert len(said) == 1 and re.match(r"make certs: certs/server\.crt expire.*: renewed", said[0]), (
+        f"expected one line 'make certs: certs/server.crt expire...: renewed', got {said}"
+    )
+    renewed = certificate(lab)
+    assert renewed != aged and lifetime(renewed) == timedelta(days=SERVER_DAYS), (
+        f"expected a new {SERVER_DAYS}-day certificate, got one valid {renewed.not_valid_before_utc} to "
+        f"{renewed.not_valid_after_utc}"
+    )
+    assert certificate(lab, "ca.crt") == ca_before, "expected the CA kept (browsers trust it), it was made again"
+
+
+def test_a_397_day_server_certificate_of_the_old_policy_is_renewed(lab):
+    expire_in(lab, timedelta(days=396), lifetime=timedelta(days=397))
+    said = make_certs(lab)
+    assert len(said) == 1 and f"later than a {SERVER_DAYS}-day certificate can: renewed" in said[0], (
+        f"expected one line saying the certificate lives too long, got {said}"
+    )
+    assert lifetime(certificate(lab)) == timedelta(days=SERVER_DAYS), "expected a new 90-day certificate"
+
+
+def test_a_server_certificate_60_days_from_expiry_is_kept(lab):
+    aged = expire_in(lab, timedelta(days=60))
+    said = make_certs(lab)
+    assert said == [] and certificate(lab) == aged, f"expected the certificate kept and nothing said, got {said}"
+
+
+@pytest.mark.parametrize("name", ["server.crt", "server.key"])
+def test_a_missing_server_file_is_made(lab, name):
+    before = certificate(lab)
+    (lab / "certs" / name).unlink()
+    said = make_certs(lab)
+    assert len(said) == 1 and f"certs/{name} is missing" in said[0], f"expected one line naming {name}, got {said}"
+    assert certificate(lab) != before, "expected a new server certificate"
+
+
+def test_a_new_ca_gets_a_new_server_certificate(lab):
+    for name in ("ca.crt", "ca.key"):
+        (lab / "certs" / name).unlink()
+    said = make_certs(lab)
+    assert len(said) == 2 and "certs/server.crt does not verify against certs/ca.crt: made again" in said[1], (
+        f"expected a line for the new CA, then one for the server certificate it must sign, got {said}"
+    )
+    assert certificate(lab).issuer == certificate(lab, "ca.crt").subject, "expected the new CA to sign it"
+
+
+def test_a_key_that_does_not_match_gets_a_new_certificate(lab):
+    other_key = ec.generate_private_key(ec.SECP256R1())
+    pem = other_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    (lab / "certs" / "server.key").write_bytes(pem)
+    said = make_certs(lab)
+    assert len(said) == 1 and "certs/server.key does not match certs/server.crt: made again" in said[0], (
+        f"expected one line saying the key does not match, got {said}"
+    )
+    new_key = serialization.load_pem_private_key((lab / "certs" / "server.key").read_bytes(), password=None)
+    assert certificate(lab).public_key() == new_key.public_key(), "expected the new certificate to match the new key"
+
+
+def test_preflight_stops_make_up_only_where_make_certs_renews():
+    """Both tools read 'close to expiry' the same way: preflight never blocks what make certs would keep."""
+    spec = importlib.util.spec_from_file_location("preflight", ROOT / "tools" / "preflight.py")
+    preflight = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(preflight)
+    generate = (ROOT / "certs" / "generate.sh").read_text()
+    renew_days = int(re.search(r"^RENEW_DAYS=(\d+)$", generate, re.MULTILINE)[1])
+    server_days = int(re.search(r"^SERVER_DAYS=(\d+)$", generate, re.MULTILINE)[1])
+    assert (renew_days, server_days) == (RENEW_DAYS, SERVER_DAYS), (
+        f"expected generate.sh to renew {RENEW_DAYS} days before a {SERVER_DAYS}-day certificate expires, "
+        f"it says RENEW_DAYS={renew_days}, SERVER_DAYS={server_days}"
+    )
+    assert preflight.EXPIRY_MARGIN == timedelta(days=renew_days), (
+        f"expected preflight's EXPIRY_MARGIN to be generate.sh's RENEW_DAYS ({renew_days}), "
+        f"it is {preflight.EXPIRY_MARGIN}"
+    )
