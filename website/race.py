@@ -10,29 +10,33 @@ status port which network is in force. It leaves `window.race` for tests:
 
 import json
 
-from endpoints import ENDPOINTS, HTTP11_BASELINE, NETWORK_STATUS_PORT
+from endpoints import ENDPOINTS, HTTP11_BASELINE, NETWORK_STATUS_PORT, Endpoint
 from website import tiles
 
 
-def page() -> str:
-    contenders = [
-        {"port": e.port, "far_port": e.far_port, "title": e.title, "protocols": e.protocols}
-        for e in ENDPOINTS
-        if e.http2
-    ]
-    settings = {
-        "baseline": {
-            "port": HTTP11_BASELINE.port,
-            "far_port": HTTP11_BASELINE.far_port,
-            "title": HTTP11_BASELINE.title,
-        },
-        "contenders": contenders,
+def lane(endpoint: Endpoint) -> dict:
+    """What the page needs to know of an endpoint it races."""
+    return {
+        "port": endpoint.port,
+        "far_port": endpoint.far_port,
+        "title": endpoint.title,
+        "protocols": endpoint.protocols,
+    }
+
+
+def settings() -> dict:
+    return {
+        "baseline": lane(HTTP11_BASELINE),
+        "contenders": [lane(endpoint) for endpoint in ENDPOINTS if endpoint.http2],
         "tiles": tiles.NAMES,
         "columns": tiles.COLUMNS,
         "tile_size": tiles.TILE_SIZE,
         "status_port": NETWORK_STATUS_PORT,
     }
-    return TEMPLATE.replace("SETTINGS_JSON", json.dumps(settings))
+
+
+def page() -> str:
+    return TEMPLATE.replace("SETTINGS_JSON", json.dumps(settings()))
 
 
 TEMPLATE = """<!doctype html>
@@ -127,11 +131,11 @@ TEMPLATE = """<!doctype html>
       document.getElementById("lanes").replaceChildren();
       const run = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
       const contender = settings.contenders.find((e) => e.far_port === Number(picker.value));
-      await Promise.all([
-        runLane(settings.baseline, run),
-        runLane(contender, run),
-      ]);
-      race.done = true;
+      try {
+        await Promise.all([runLane(settings.baseline, run), runLane(contender, run)]);
+      } finally {
+        race.done = true;  // a test waits for this: it must come even when a lane went wrong
+      }
     }
 
     document.getElementById("again").onclick = () => { showNetwork(); start(); };

@@ -1,6 +1,7 @@
 """The site every endpoint serves: what its pages link, the tile PNGs, the /endpoints page."""
 
 import html
+import json
 import re
 import struct
 import zlib
@@ -143,3 +144,14 @@ def test_landing_page_links_only_assets_the_site_serves():
     assert seen and not unserved, (
         f"expected every asset the landing page links to be served, not {unserved} (of {seen})"
     )
+
+
+def test_the_race_page_knows_what_it_shows_of_every_lane():
+    from website import race
+
+    lanes = [race.settings()["baseline"], *race.settings()["contenders"]]
+    incomplete = [
+        lane for lane in lanes if set(lane) != {"port", "far_port", "title", "protocols"} or not lane["protocols"]
+    ]
+    assert not incomplete, f"/race: expected port, far port, title and protocols for every lane, saw {incomplete}"
+    assert json.loads(race.page().split("const settings = ")[1].split(";\n")[0]) == race.settings()
