@@ -20,7 +20,7 @@ def lane(endpoint: Endpoint) -> dict:
         "port": endpoint.port,
         "far_port": endpoint.far_port,
         "title": endpoint.title,
-        "protocols": endpoint.protocols,
+        "protocols": list(endpoint.protocols),
     }
 
 
