@@ -51,14 +51,12 @@ class BenchContainer:
             text=True,
         )
 
-    def run(self, *command: str) -> str:
-        return run("docker", "exec", self.container, *command)
-
 
 @contextmanager
 def bench_container() -> Iterator[BenchContainer]:
     """Started on the compose network, with the results folder mounted; removed afterwards, by its id."""
-    container = compose("--profile", "bench", "run", "--detach", "--rm", "--no-deps", "bench", "sleep", "3600").strip()
+    run_bench = ["--profile", "bench", "run", "--detach", "--rm", "--no-deps", "bench"]
+    container = compose(*run_bench, "sleep", "infinity").strip()
     try:
         yield BenchContainer(container)
     finally:

@@ -64,7 +64,9 @@ def healthy_state(service: str) -> str:
 
 
 def logs_since(service: str, since: str) -> str:
-    logged = compose("logs", "--no-log-prefix", "--since", since, service)
+    logged = compose(
+        "logs", "--no-log-prefix", "--since", since, "--tail", "10000", service
+    )  # --since alone reads it all
     return logged.stdout + logged.stderr
 
 
