@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
-from bench import cgroup
+from measure import cgroup
 
 
 def run(*command: str) -> str:

@@ -6,10 +6,11 @@ import json
 import time
 
 from bench import docker
-from bench.cgroup import added
 from bench.cost import bytes_per_connection, cpu_cost, requests_per_core_second
 from bench.targets import Plan, Target
-from bench.throughput import RESULT, STREAMS_PER_CONNECTION, WINDOW_CLOSES, WINDOW_OPENS
+from bench.throughput import RESULT, WINDOW_CLOSES, WINDOW_OPENS
+from measure.cgroup import added
+from measure.h2load import STREAMS_PER_CONNECTION
 
 
 def idle_rates(containers: dict[str, str], seconds: int) -> dict[str, float]:

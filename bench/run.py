@@ -9,10 +9,10 @@ import time
 from bench import browser, far
 from bench.bounds import Load, Network, lower_bound
 from bench.cases import CASES, PAGES, Case
-from bench.stats import median, p95
 from clients.events import PageLoad
 from clients.loaders import make_loader
 from endpoints import ENDPOINTS
+from measure.stats import median, p95
 from network.profiles import Profile
 
 CA_FILE = "/run/certs/ca.crt"

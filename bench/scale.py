@@ -28,7 +28,7 @@ from pathlib import Path
 from bench import choice, docker, settings
 from bench.points import idle_memory, idle_rates, load_point
 from bench.targets import FULL, QUICK, STOCK_CONNECTIONS, STOCK_PAIRS, STOCK_SERVICES, SWEEP, Plan
-from bench.throughput import PATH
+from measure.h2load import PATH
 
 
 def progress(message: str) -> None:

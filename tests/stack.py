@@ -9,8 +9,8 @@ import json
 import subprocess
 import time
 
-from bench import cgroup
 from lab import ROOT
+from measure import cgroup
 
 PROJECT = "h2lab"
 SERVER_USER = "10001:10001"
@@ -76,7 +76,7 @@ def backends(service: str) -> list[str]:
 
 def anonymous_memory(service: str) -> int:
     """What the service's processes have allocated (heaps, stacks), in bytes, read from its
-    container's cgroup as make bench reads it (bench/cgroup.py)."""
+    container's cgroup as make bench reads it (measure/cgroup.py)."""
     container_id = compose("ps", "-q", service).stdout.strip()  # by id: compose renames while recreating
     read = subprocess.run(
         ["docker", "exec", container_id, "sh", "-c", cgroup.READ],

@@ -1,20 +1,20 @@
 """A saturating load of fixed length from h2load, in the bench container on the compose
 network; and the memory of the containers that carry it, sampled meanwhile as make bench
-reads it (bench/cgroup.py).
+reads it (measure/cgroup.py).
 
 The load is a series of h2load runs of a fixed number of requests, as bench.throughput's
 measured window is, until the time is up: each run ends when its last response is in,
 so the load ends with no request cut off (a timed h2load run would end by hanging up on
 every request in flight, a different test). h2load cannot be given a CA to verify against
-(bench/throughput.py); the probes verify every certificate, this only loads.
+(measure/h2load.py); the probes verify every certificate, this only loads.
 """
 
 import threading
 import time
 from dataclasses import dataclass, field
 
-from bench.throughput import PATH, STALL_SECONDS, STREAMS_PER_CONNECTION, Throughput, parse_runs
 from lab import Endpoint
+from measure.h2load import PATH, STALL_SECONDS, STREAMS_PER_CONNECTION, Throughput, parse_runs
 from stack import anonymous_memory, compose
 
 CONNECTIONS = 16  # h2load's connections; over HTTP/2 each carries STREAMS_PER_CONNECTION streams at a time

@@ -1,10 +1,10 @@
-"""bench/cgroup.py: a container's CPU and anonymous memory from its cgroup counters, v1 and v2."""
+"""measure/cgroup.py: a container's CPU and anonymous memory from its cgroup counters, v1 and v2."""
 
 import pytest
 
-from bench.cgroup import Usage, added, parse
+from measure.cgroup import Usage, added, parse
 
-# What bench.cgroup.READ prints, trimmed: cgroup v2 (cpu.stat, then memory.stat).
+# What measure.cgroup.READ prints, trimmed: cgroup v2 (cpu.stat, then memory.stat).
 V2 = """usage_usec 51712714
 user_usec 40000000
 system_usec 11712714

@@ -1,10 +1,10 @@
-"""bench/throughput.py's parse: h2load's summary and its --log-file, read without running h2load."""
+"""measure/h2load.py's parse: h2load's summary and its --log-file, read without running h2load."""
 
 from pathlib import Path
 
 import pytest
 
-from bench.throughput import parse
+from measure.h2load import parse
 
 SUMMARY = (Path(__file__).parent / "data" / "h2load-h2.txt").read_text()  # h2load 1.64, -n 5000 -c 8 -m 8
 START_US = 1_767_225_600_000_000  # --log-file: start (µs since the epoch), status, duration (µs), tab-separated

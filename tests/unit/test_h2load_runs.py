@@ -1,16 +1,11 @@
-"""bench/throughput.py: the h2load runs that fill a measured window, sized and added up."""
+"""bench/throughput.py and measure/h2load.py: the h2load runs that fill a measured window, sized and added up."""
 
 from pathlib import Path
 
 import pytest
 
-from bench.throughput import (
-    REQUESTS_PER_CONNECTION,
-    STREAMS_PER_CONNECTION,
-    base_command,
-    parse_runs,
-    requests_per_connection,
-)
+from bench.throughput import REQUESTS_PER_CONNECTION, requests_per_connection
+from measure.h2load import STREAMS_PER_CONNECTION, base_command, parse_runs
 
 SUMMARY = (Path(__file__).parent / "data" / "h2load-h2.txt").read_text()  # finished in 1.23s; 4990 of 5000 succeeded
 URL = "https://172.30.250.11:8448/static/tiles/r00c00.png"

@@ -1,8 +1,8 @@
-"""bench/stats.py: the median and the nearest-rank percentiles every bench table prints."""
+"""measure/stats.py: the median and the nearest-rank percentiles every bench table prints."""
 
 import pytest
 
-from bench.stats import median, p95, percentile
+from measure.stats import median, p95, percentile
 
 
 @pytest.mark.parametrize(
