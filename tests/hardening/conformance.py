@@ -17,8 +17,9 @@ from h2.errors import ErrorCodes
 from h2.settings import SettingCodes
 
 from abuse import PREFACE, AbusiveConnection, Verdict, http2_endpoints, raw_frame
-from guard import crash_lines, logs_since
+from guard import crash_lines
 from lab import Endpoint
+from stack import logs_since
 from wire import h2_get
 
 # Frame types and flags (RFC 9113 6), for frames built byte by byte.

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from lab import Endpoint
-from stack import compose, container_state, wait_healthy
+from stack import container_state, logs_since, wait_healthy
 from wire import h2_get, http_client
 
 # Log lines that mean the server crashed or failed inside, not that it refused a client.
@@ -61,13 +61,6 @@ def healthy_state(service: str) -> str:
     """Attack only a healthy service, so that what goes wrong afterwards is the attack's doing."""
     wait_healthy(service)
     return container_state(service)
-
-
-def logs_since(service: str, since: str) -> str:
-    logged = compose(
-        "logs", "--no-log-prefix", "--since", since, "--tail", "10000", service
-    )  # --since alone reads it all
-    return logged.stdout + logged.stderr
 
 
 def crash_lines(log: str) -> list[str]:

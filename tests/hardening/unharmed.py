@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from guard import crash_lines, healthy_state, logs_since
+from guard import crash_lines, healthy_state
 from lab import ENDPOINTS, Endpoint
-from stack import backends, container_state, healthy_again
+from stack import backends, container_state, healthy_again, logs_since
 
 RECOVERY_PATIENCE = 60  # seconds a service an attack left unhealthy may take to pass its healthcheck again
 

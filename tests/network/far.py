@@ -3,6 +3,7 @@ status port, verified against the lab's CA), and changes through `make network`'
 command, put back afterwards."""
 
 import json
+import shlex
 import socket
 import ssl
 import urllib.request
@@ -11,7 +12,7 @@ from contextlib import contextmanager
 from endpoints import NETWORK_STATUS_PORT
 from lab import CA_FILE
 from network.profiles import PROFILES
-from stack import compose
+from stack import run_in
 
 
 def status() -> dict:
@@ -24,7 +25,7 @@ def status() -> dict:
 
 
 def set_network(*arguments: str) -> None:
-    done = compose("exec", "-T", "network", "python3", "-m", "network", "set", *arguments, check=False)
+    done = run_in("network", shlex.join(["python3", "-m", "network", "set", *arguments]))
     assert done.returncode == 0, f"make network set {' '.join(arguments)}: expected success, saw {done.stderr.strip()}"
 
 
