@@ -17,7 +17,7 @@ from h2.errors import ErrorCodes
 from h2.settings import SettingCodes
 
 from abuse import PREFACE, AbusiveConnection, Verdict, http2_endpoints, raw_frame
-from guard import crash_lines
+from guard import crash_excerpt
 from lab import Endpoint
 from stack import logs_since
 from wire import h2_get
@@ -163,7 +163,5 @@ def harmless(endpoint: Endpoint) -> Iterator[None]:
     status = h2_get(endpoint, "/", enable_push=False).response.status
     assert status == 200, f"{endpoint}: expected GET / on a new connection after the probe to get 200, got {status}"
     time.sleep(LOG_SETTLE)
-    crashes = crash_lines(logs_since(endpoint.service, since))
-    assert not crashes, (
-        f"{endpoint}: expected no crash in {endpoint.service}'s logs during the probe, saw: {crashes[:5]}"
-    )
+    crash = crash_excerpt(logs_since(endpoint.service, since))
+    assert not crash, f"{endpoint}: expected no crash in {endpoint.service}'s logs during the probe, saw:\n{crash}"

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from guard import crash_lines, healthy_state
+from guard import crash_excerpt, healthy_state
 from lab import ENDPOINTS, Endpoint
 from stack import backends, container_state, healthy_again, logs_since
 
@@ -33,8 +33,8 @@ def unharmed(endpoint: Endpoint) -> Iterator[None]:
         yield
         time.sleep(0.3)  # let the last log lines reach docker (as guard.guarded does)
         for service, state in before.items():
-            crashes = crash_lines(logs_since(service, since))
-            assert not crashes, f"{endpoint}: expected no crash in {service}'s logs, saw: {crashes[:5]}"
+            crash = crash_excerpt(logs_since(service, since))
+            assert not crash, f"{endpoint}: expected no crash in {service}'s logs, saw:\n{crash}"
             after = container_state(service)
             assert after == state and after.endswith("running healthy"), (
                 f"{endpoint}: expected {service} up and healthy as before ({state}), saw {after}"
