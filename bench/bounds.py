@@ -6,10 +6,13 @@ beside every measurement (measured ÷ bound says how close a stack comes).
     slow start      a new connection's window starts at 10 packets and doubles each round
                     trip (RFC 6928 for TCP, RFC 9002 for QUIC): the bytes a connection
                     carries take at least that many rounds
-    link rate       every byte in and out crosses the bottleneck once
+    link rate       every byte in and out crosses the bottleneck once (each direction its own link)
 
 A cold load takes max(request rounds, slow-start rounds) after its handshakes; a warm one
-(connections open, windows grown) only its request rounds. Loss only ever adds to this.
+(connections open, windows grown) only its request rounds. On a slow link the bytes take
+longer than those rounds: then the handshakes, one round trip for a request and its answer,
+and the slower direction's bytes at its rate. The bound is the larger of the two; the two
+overlap, so adding them would overstate it. Loss only ever adds to this.
 """
 
 import math
@@ -64,15 +67,19 @@ def request_rounds(load: Load) -> int:
 
 
 def lower_bound(load: Load, network: Network) -> Bound:
-    rounds = request_rounds(load)
+    rounds, handshakes = request_rounds(load), 0
     if not load.warm:
         window = QUIC_INITIAL_WINDOW if load.protocol == "h3" else TCP_INITIAL_WINDOW
         per_connection = load.bytes_in / max(1, load.connections)
         handshakes = 1 if load.protocol == "h3" else 2
         rounds = handshakes + max(rounds, slow_start_rounds(per_connection, window))
-    serialisation_ms = sum(
-        bytes_ * 8 / (mbit * 1000)
-        for bytes_, mbit in ((load.bytes_in, network.down_mbit), (load.bytes_out, network.up_mbit))
-        if mbit
+    serialisation_ms = max(
+        (
+            bytes_ * 8 / (mbit * 1000)
+            for bytes_, mbit in ((load.bytes_in, network.down_mbit), (load.bytes_out, network.up_mbit))
+            if mbit
+        ),
+        default=0.0,
     )
-    return Bound(rounds, rounds * network.rtt_ms + serialisation_ms)
+    link_bound_ms = (handshakes + 1) * network.rtt_ms + serialisation_ms
+    return Bound(rounds, max(rounds * network.rtt_ms, link_bound_ms))

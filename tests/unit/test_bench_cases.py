@@ -64,14 +64,31 @@ def test_six_connections_share_the_bytes_for_slow_start():
     )
 
 
-def test_link_rate_adds_the_time_every_byte_takes():
+def test_on_a_slow_link_the_bytes_bound_the_load():
     load = Load(
         "h2", warm=True, assets=0, pushed=0, streams_per_round=100, connections=1, bytes_in=200_000, bytes_out=10_000
     )
     bound = lower_bound(load, Network(rtt_ms=150, down_mbit=1.6, up_mbit=0.8))
-    expected = 150 + 200_000 * 8 / 1600 + 10_000 * 8 / 800  # one round, then 1000 ms down and 100 ms up
+    expected = 150 + 200_000 * 8 / 1600  # one round trip, and 1000 ms down (the 100 ms up run alongside)
     assert bound.ms == pytest.approx(expected), f"expected {expected} ms at 1.6/0.8 Mbit/s, got {bound.ms}"
     assert bound.ratio(2 * expected) == pytest.approx(2.0)
+
+
+def test_rounds_and_bytes_overlap_the_bound_is_the_larger():
+    """A cold HTTP/1.1 load of 120 tiles on 6 connections: 20 request rounds after 2 handshake
+    rounds take longer than its 100 KB at 1.6 Mbit/s after 3 rounds; the rounds bound it."""
+    load = Load(
+        "http/1.1",
+        warm=False,
+        assets=120,
+        pushed=0,
+        streams_per_round=6,
+        connections=6,
+        bytes_in=100_000,
+        bytes_out=20_000,
+    )
+    bound = lower_bound(load, Network(rtt_ms=150, down_mbit=1.6, up_mbit=0.75))
+    assert (bound.rtts, bound.ms) == (2 + 21, pytest.approx(23 * 150)), f"got {bound}"
 
 
 def test_every_endpoint_is_measured_over_http11_and_what_it_offers():
