@@ -17,7 +17,7 @@ from pathlib import Path
 from bench.cases import CASES, PAGES
 from bench.report import chart_name
 from bench.scale_report import SCALE_CHART
-from bench.targets import STOCK_PAIRS, SWEEP, Plan
+from bench.targets import OWN_ROUTES, STOCK_PAIRS, SWEEP, Plan
 
 CONNECTION_LIMIT = {"http/1.1": 6, "h2": 1, "h2+push": 1, "h3": 1}
 SECTIONS = ("meta", "page_loads", "browser", "scale")
@@ -45,12 +45,12 @@ def scale_problems(scale: dict) -> list[str]:
     if found:
         return found
     plan = Plan(**scale["meta"]["plan"])
-    for target in SWEEP:
+    for target in (*SWEEP, *OWN_ROUTES):
         for protocol in plan.protocols(target):
             for connections in plan.connections:
                 key = (target.label, protocol, connections)
                 found += _point_problems(scale["points"], f"scale {target.label} {protocol} ×{connections}", key)
-        if "h2" in target.protocols:
+        if "h2" in target.protocols and target in SWEEP:
             found += _memory_problems(scale["memory"], target.label)
     for pair in STOCK_PAIRS:
         for variant, target in (("lab", pair.tuned), ("stock", pair.stock)):

@@ -31,7 +31,7 @@ def load_point(
     containers = [names[service] for service in target.services]
     command = ["python3", "-m", "bench.throughput", "--host", target.host, "--port", str(target.port)]
     command += ["--protocol", protocol, "--connections", str(connections)]
-    command += ["--seconds", str(plan.seconds), "--warm-up", str(plan.warm_up)]
+    command += ["--seconds", str(plan.seconds), "--warm-up", str(plan.warm_up), "--path", target.path]
     command += ["--cleartext"] if target.cleartext else []
     readings, measured, said = [], None, []
     with bench.popen(*command) as load:
@@ -48,7 +48,7 @@ def load_point(
     cost = cpu_cost(measured["requests"], added(before, after).cpu_seconds, closed - opened, idle_rate)
     return {
         "label": target.label, "host": target.host, "port": target.port, "title": target.title,
-        "services": list(target.services), "protocol": protocol, "connections": connections,
+        "services": list(target.services), "path": target.path, "protocol": protocol, "connections": connections,
         "streams_per_connection": STREAMS_PER_CONNECTION if protocol == "h2" else 1,
         **measured, **cost,
         "requests_per_core_second": requests_per_core_second(measured["requests_per_second"], cost["cores_busy"]),

@@ -8,8 +8,9 @@ runs in one long-lived bench container on the compose network.
 
     1. every container idle for a few seconds: the CPU of its healthchecks, taken off later
     2. each server's memory with 1 and with 500 idle HTTP/2 connections open
-    3. h2load at 1, 8, 64 and 256 connections over HTTP/2 and HTTP/1.1, every endpoint and
-       nginx serving the files itself: requests/s, p50, p99, errors, CPU per 1000 requests
+    3. h2load at 1, 8, 64 and 256 connections over HTTP/2 and HTTP/1.1, every endpoint,
+       nginx serving the files itself, and Granian's own static route (apart from its app):
+       requests/s, p50, p99, errors, CPU per 1000 requests
     4. each Python server stock (compose profile stock) against the lab's configuration, at 64
 
 It writes OUT/scale.json; `python3 -m bench` then puts it into bench.json, draws it
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from bench import choice, docker, settings
 from bench.points import idle_memory, idle_rates, load_point
-from bench.targets import FULL, QUICK, STOCK_CONNECTIONS, STOCK_PAIRS, STOCK_SERVICES, SWEEP, Plan
+from bench.targets import FULL, OWN_ROUTES, QUICK, STOCK_CONNECTIONS, STOCK_PAIRS, STOCK_SERVICES, SWEEP, Plan
 from measure.h2load import PATH
 
 
@@ -92,7 +93,7 @@ def measure(plan: Plan) -> dict:
                 f"({row['open_with_many']} open of {row['asked']}, {row['failed']} failed)"
             )
         points = []
-        for target in SWEEP:
+        for target in (*SWEEP, *OWN_ROUTES):
             for protocol in plan.protocols(target):
                 for connections in plan.connections:
                     points.append(load_point(bench, target, protocol, connections, plan, names, idle))
@@ -119,6 +120,7 @@ def main() -> None:
         "finished": time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime()),
         "plan": asdict(plan),
         "path": PATH,
+        "own_routes": {target.label: target.path for target in OWN_ROUTES},
         "stock_connections": STOCK_CONNECTIONS,
         "cores": os.cpu_count(),
         "shared": "h2load (one thread), the servers and the rest of the stack share these cores",

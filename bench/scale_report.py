@@ -10,7 +10,9 @@ def _number(value, spec: str = ".0f") -> str:
 def caveat(meta: dict) -> str:
     plan = meta["plan"]
     return (
-        f"on {meta['cores']} cores that {meta['shared']}; GET {meta['path']}, "
+        f"on {meta['cores']} cores that {meta['shared']}; GET {meta['path']}"
+        + "".join(f" ({label}: {path})" for label, path in meta.get("own_routes", {}).items())
+        + ", "
         f"{plan['seconds']} s per point after {plan['warm_up']} s of warm-up; CPU from each container's cgroup, "
         "less its idle rate (healthchecks); nginx → Flask counts both containers"
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from endpoints import (
     ENDPOINTS,
+    GRANIAN_FILES_ROUTE,
     GRANIAN_FLASK,
     GRANIAN_QUART,
     GUNICORN_H2,
@@ -17,6 +18,7 @@ from endpoints import (
     UVICORN_QUART,
     Endpoint,
 )
+from measure.h2load import PATH
 
 # The containers behind an endpoint's own: a request to nginx → Flask costs both.
 BEHIND = {NGINX_FLASK.port: ("flask_backend",), HTTP11_BASELINE.port: ("flask_backend",)}
@@ -34,6 +36,7 @@ class Target:
     protocols: tuple[str, ...]
     services: tuple[str, ...]
     cleartext: bool = False  # plain HTTP/1.1: a backend on the compose network
+    path: str = PATH  # what h2load GETs
 
 
 def endpoint_target(endpoint: Endpoint) -> Target:
@@ -48,6 +51,18 @@ def endpoint_target(endpoint: Endpoint) -> Target:
 
 
 SWEEP = [endpoint_target(endpoint) for endpoint in (*ENDPOINTS, STATIC_NGINX)]
+# A server's own static route: swept like the rest, but it is not a way to serve the app,
+# so it has no row of its own in "which should I use?", and its memory is its server's.
+GRANIAN_OWN_FILES = Target(
+    label="8449f",
+    host=GRANIAN_FLASK.service,
+    port=GRANIAN_FLASK.port,
+    title="Granian's own static route (no Python)",
+    protocols=PROTOCOLS,
+    services=(GRANIAN_FLASK.service,),
+    path=PATH.replace("/static", GRANIAN_FILES_ROUTE, 1),
+)
+OWN_ROUTES = [GRANIAN_OWN_FILES]
 
 
 @dataclass(frozen=True)

@@ -87,10 +87,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, required=True)
     parser.add_argument("--seconds", type=int, required=True)
     parser.add_argument("--warm-up", type=int, required=True)
+    parser.add_argument("--path", default=PATH, help=f"what to GET (default {PATH})")
     arguments = parser.parse_args()
     address = socket.gethostbyname(arguments.host)  # h2load's URI parser refuses "_" in host names
     scheme = "http" if arguments.cleartext else "https"
-    url = f"{scheme}://{address}:{arguments.port}{PATH}"
+    url = f"{scheme}://{address}:{arguments.port}{arguments.path}"
     measured = measure(url, arguments.protocol, arguments.connections, arguments.seconds, arguments.warm_up)
     print(RESULT + json.dumps(measured.as_dict()), flush=True)
 

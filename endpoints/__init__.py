@@ -76,6 +76,11 @@ ENDPOINTS = (
 # Not published: only the bench reaches it, on the compose network.
 STATIC_NGINX = Endpoint(8448, "nginx", "nginx serving the assets itself (upper bound)", ("h2", "http/1.1"))
 
+# Granian's own static route on 8449: its Rust core serves the site's generated files (the
+# tiles) with no Python in the way. compose.yaml's granian_flask command mounts it here; the
+# bench measures it apart from what the app serves, the way 8448 is apart from 8443.
+GRANIAN_FILES_ROUTE = "/granian-files"
+
 
 def far_routes() -> list[tuple[int, str, str, int]]:
     """What the network emulator forwards: (far port, "tcp" or "udp", service, port)."""

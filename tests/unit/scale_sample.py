@@ -7,13 +7,13 @@ but plausible numbers: 1000 requests/s at 1.0 ms p50, 0.4 CPU seconds per 1000 r
 from dataclasses import asdict
 
 from bench import choice
-from bench.targets import FULL, STOCK_PAIRS, SWEEP, Target
+from bench.targets import FULL, OWN_ROUTES, STOCK_PAIRS, SWEEP, Target
 
 
 def point(target: Target, protocol: str, connections: int) -> dict:
     return {
         "label": target.label, "host": target.host, "port": target.port, "title": target.title,
-        "services": list(target.services), "protocol": protocol, "connections": connections,
+        "services": list(target.services), "path": target.path, "protocol": protocol, "connections": connections,
         "streams_per_connection": 8 if protocol == "h2" else 1,
         "requests": 2000, "succeeded": 2000, "failed": 0, "requests_per_second": 1000.0 * connections,
         "latency_ms": {"p50": 1.0, "p90": 2.0, "p99": 3.0, "max": 4.0, "mean": 1.2},
@@ -33,7 +33,7 @@ def memory_row(target: Target) -> dict:
 def scale_run() -> dict:
     points = [
         point(target, protocol, connections)
-        for target in SWEEP
+        for target in (*SWEEP, *OWN_ROUTES)
         for protocol in FULL.protocols(target)
         for connections in FULL.connections
     ]
@@ -45,6 +45,7 @@ def scale_run() -> dict:
     ]
     services = {service for row in points + stock for service in row["services"]}
     meta = {"started": "2026-01-01T000000Z", "plan": asdict(FULL), "path": "/static/tiles/r00c00.png"}
+    meta |= {"own_routes": {target.label: target.path for target in OWN_ROUTES}}
     meta |= {"stock_connections": 64, "cores": 2, "shared": "h2load and the servers share these cores"}
     return {
         "meta": meta,

@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from bench.targets import FULL, QUICK, STOCK_CONNECTIONS, STOCK_PAIRS, SWEEP
-from endpoints import ENDPOINTS, STATIC_NGINX
+from bench.targets import FULL, GRANIAN_OWN_FILES, QUICK, STOCK_CONNECTIONS, STOCK_PAIRS, SWEEP
+from endpoints import ENDPOINTS, GRANIAN_FILES_ROUTE, STATIC_NGINX
 
 COMPOSE = (Path(__file__).parents[2] / "compose.yaml").read_text()
 
@@ -40,3 +40,14 @@ def test_every_stock_variant_is_a_compose_service_of_the_stock_profile():
         assert block, f"expected a compose service {pair.stock.host} for {pair.server}"
         assert "profiles: [stock]" in block[0], f"expected {pair.stock.host} in the stock profile, got:\n{block[0]}"
         assert f"{pair.stock.port}" in block[0], f"expected {pair.stock.host} to listen on {pair.stock.port}"
+
+
+def test_granians_own_static_route_is_the_one_compose_mounts_and_serves_the_tile():
+    block = re.search(r"^  granian_flask:.*?(?=^  \w|\Z)", COMPOSE, re.MULTILINE | re.DOTALL)[0]
+    mounted = (re.search(r"--static-path-route=(\S+)", block), re.search(r"--static-path-mount=(\S+)", block))
+    assert all(mounted), f"expected granian_flask's command to mount a static route, got:\n{block}"
+    route, folder = mounted[0][1], mounted[1][1]
+    assert route == GRANIAN_FILES_ROUTE, f"expected compose's route {route} to be the registry's {GRANIAN_FILES_ROUTE}"
+    served = GRANIAN_OWN_FILES.path.removeprefix(route)
+    assert (folder, served) == ("/app/website/generated", "/tiles/r00c00.png"), f"got {folder} and {served}"
+    assert GRANIAN_OWN_FILES not in SWEEP, "an own route is no way to serve the app: it stays out of the sweep's table"
