@@ -6,11 +6,21 @@ from hyperframe.frame import RstStreamFrame
 
 from abuse import AbusiveConnection, http2_endpoints
 from guard import guarded
+from stack import compose, wait_healthy
 
 PAIRS = 3000  # HEADERS + RST_STREAM(CANCEL) pairs, more than any server's per-connection request limit
 PAIRS_PER_WRITE = 100
 CANCEL = 0x8
 WATCH_SECONDS = 5
+FLAWS = {
+    "quart_backend": "Hypercorn 0.18.0: reset streams stay in its priority tree; the 1001st raises "
+    "priority.TooManyStreamsError, unhandled (ExceptionGroup traceback), connection dropped without GOAWAY",
+    "twisted_backend": "Twisted 26.10.0: a HEADERS and its RST_STREAM in one read make it render the already-closed "
+    "stream: StreamIDTooLowError, then StreamClosedError logged as Unhandled Error, connection dropped without GOAWAY",
+}
+# Hypercorn's traceback is printed when Python collects the failed task, seconds or minutes
+# later: it would be blamed on the next attack. So the service starts afresh after this one.
+CRASH_LOGGED_LATE = {"quart_backend"}
 
 
 def rapid_resets(attacker: AbusiveConnection, first_stream: int, count: int) -> bytes:
@@ -22,23 +32,18 @@ def rapid_resets(attacker: AbusiveConnection, first_stream: int, count: int) -> 
     )
 
 
-@pytest.mark.parametrize(
-    "endpoint",
-    http2_endpoints(
-        {
-            "quart_backend": "Hypercorn 0.18.0: reset streams stay in its priority tree; the 1001st raises "
-            "priority.TooManyStreamsError, unhandled (ExceptionGroup traceback), connection dropped without GOAWAY",
-            "twisted_backend": "Twisted 26.10.0: a HEADERS and its RST_STREAM in one read make it render the already-closed "
-            "stream: StreamIDTooLowError, then StreamClosedError logged as Unhandled Error, connection dropped without GOAWAY",
-        }
-    ),
-)
+@pytest.mark.parametrize("endpoint", http2_endpoints(FLAWS))
 def test_rapid_reset(endpoint, observe):
-    with guarded(endpoint), AbusiveConnection(endpoint) as attacker:
-        for first_stream in range(1, 2 * PAIRS, 2 * PAIRS_PER_WRITE):
-            attacker.send(rapid_resets(attacker, first_stream, PAIRS_PER_WRITE))
-        verdict = observe(attacker.watch(WATCH_SECONDS))
-        assert verdict.goaway or verdict.closed_after is not None, (
-            f"{endpoint}: expected {PAIRS} HEADERS+RST_STREAM pairs on one connection to end it "
-            f"(GOAWAY or close within {WATCH_SECONDS} s), saw {verdict}"
-        )
+    try:
+        with guarded(endpoint), AbusiveConnection(endpoint) as attacker:
+            for first_stream in range(1, 2 * PAIRS, 2 * PAIRS_PER_WRITE):
+                attacker.send(rapid_resets(attacker, first_stream, PAIRS_PER_WRITE))
+            verdict = observe(attacker.watch(WATCH_SECONDS))
+            assert verdict.goaway or verdict.closed_after is not None, (
+                f"{endpoint}: expected {PAIRS} HEADERS+RST_STREAM pairs on one connection to end it "
+                f"(GOAWAY or close within {WATCH_SECONDS} s), saw {verdict}"
+            )
+    finally:
+        if endpoint.service in CRASH_LOGGED_LATE:
+            compose("restart", endpoint.service)
+            wait_healthy(endpoint.service)
