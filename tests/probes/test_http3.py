@@ -3,14 +3,15 @@
 import pytest
 
 from lab import ENDPOINTS, HTTP3_ENDPOINTS
+from served import site_bytes
 from wire import h3_get_all, http_client
 
 by_name = {"ids": lambda endpoint: endpoint.name}
 
 
 @pytest.mark.parametrize("endpoint", HTTP3_ENDPOINTS, **by_name)
-def test_same_bytes_over_http3(endpoint, page_bytes):
-    expected = page_bytes[endpoint]  # fetched over TCP
+def test_same_bytes_over_http3(endpoint):
+    expected = site_bytes(endpoint)  # fetched over TCP
     responses = h3_get_all(endpoint, list(expected))
     for path, body in expected.items():
         seen = responses[path]

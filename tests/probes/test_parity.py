@@ -3,18 +3,19 @@
 import hashlib
 
 from lab import ENDPOINTS
+from served import site_bytes
 
 
 def fingerprint(body: bytes) -> str:
     return f"{len(body)} bytes, sha256 {hashlib.sha256(body).hexdigest()[:12]}"
 
 
-def test_same_html_and_assets_from_every_endpoint(page_bytes):
+def test_same_html_and_assets_from_every_endpoint():
     reference, *others = ENDPOINTS
-    expected = page_bytes[reference]
+    expected = site_bytes(reference)
     assert len(expected) > 1, f"{reference}: the page links no assets"
     for endpoint in others:
-        seen = page_bytes[endpoint]
+        seen = site_bytes(endpoint)
         assert seen.keys() == expected.keys(), (
             f"{endpoint}: serves paths {sorted(seen)}, {reference} serves {sorted(expected)}"
         )
