@@ -1,5 +1,6 @@
 """What the scale run loads, and who pays for it: every endpoint of the registry plus
-nginx serving the files itself, and each Python server in its stock configuration
+nginx serving the files itself (and Granian's own file route, apart from the app), and
+each Python server in its stock configuration
 beside the lab's own (the stock ones: compose.yaml, profile stock); and for how long
 and at how many connections (its plan: FULL, or QUICK for a smoke run)."""
 
