@@ -44,6 +44,13 @@ def conformance(request):
     return record
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Rapid reset last on every service: where it crashes a server, the crash can reach the
+    log after its test (test_rapid_reset.py), and then no later attack is blamed for it.
+    Each service's attacks run in one worker, in this order."""
+    items.sort(key=lambda item: item.originalname == "test_rapid_reset")
+
+
 def pytest_runtest_logreport(report) -> None:
     for kind, recorded in report.user_properties:
         if kind == "coped":
