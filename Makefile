@@ -8,9 +8,9 @@ APP_UNIT_TESTS := flask_unit quart_unit twisted_unit
 PYTEST := $(VENV)/bin/pytest
 # Probes and attacks in parallel workers; attacks on one service stay in one worker.
 PARALLEL := -n 4 --dist loadgroup
-# The attacks mostly wait on the servers' timeouts: a worker for each of the 7 services
-# attacked (endpoints/), so the services are attacked side by side, each one attack at a time.
-ATTACKERS := -n 7 --dist loadgroup
+# The attacks mostly wait on the servers' timeouts: a worker for each service the registry
+# serves from, so the services are attacked side by side, each one attack at a time.
+ATTACKERS = -n $(shell python3 -c 'import endpoints; print(len({e.service for e in endpoints.ENDPOINTS}))') --dist loadgroup
 RUNS ?= 10
 PROFILES ?= rtt50,slow4g,lossy
 

@@ -38,17 +38,6 @@ def servers() -> list[str]:
     return [name for name, service in services().items() if service.get("user") == SERVER_USER]
 
 
-def container(service: str) -> str:
-    return f"{PROJECT}-{service}-1"
-
-
-def inspect(target: str) -> dict:
-    """docker inspect of a service's container (or of an image, by name)."""
-    name = container(target) if target in services() else target
-    done = subprocess.run(["docker", "inspect", name], capture_output=True, text=True, timeout=30, check=True)
-    return json.loads(done.stdout)[0]
-
-
 def docker(*args: str, timeout: float = 30, check: bool = False) -> subprocess.CompletedProcess:
     return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, check=check)
 
@@ -59,6 +48,11 @@ def container_id(service: str) -> str:
     labels = [f"label=com.docker.compose.project={PROJECT}", f"label=com.docker.compose.service={service}"]
     listed = docker("ps", "--all", "--quiet", "--filter", labels[0], "--filter", labels[1], check=True)
     return next(iter(listed.stdout.split()), "")
+
+
+def inspect(target: str) -> dict:
+    """docker inspect of a service's container (or of an image, by name)."""
+    return json.loads(docker("inspect", container_id(target) if target in services() else target, check=True).stdout)[0]
 
 
 def container_state(service: str) -> str:
