@@ -8,9 +8,12 @@ APP_UNIT_TESTS := flask_unit quart_unit twisted_unit
 PYTEST := $(VENV)/bin/pytest
 # Probes and attacks in parallel workers; attacks on one service stay in one worker.
 PARALLEL := -n 4 --dist loadgroup
-# The attacks mostly wait on the servers' timeouts: a worker for each service the registry
-# serves from, so the services are attacked side by side, each one attack at a time.
-ATTACKERS = -n $(shell python3 -c 'import endpoints; print(len({e.service for e in endpoints.ENDPOINTS}))') --dist loadgroup
+# The attacks and faults mostly wait on servers (timeouts, restarts): a worker for each
+# service the registry serves from, so the services are attacked side by side, each one
+# attack at a time; the faults have one more, for the network emulator's restart.
+SERVICES = $(shell python3 -c 'import endpoints; print(len({e.service for e in endpoints.ENDPOINTS}))')
+ATTACKERS = -n $(SERVICES) --dist loadgroup
+FAULTERS = -n $(shell echo $$(($(SERVICES) + 1))) --dist loadgroup
 RUNS ?= 10
 PROFILES ?= rtt50,slow4g,lossy
 
@@ -68,7 +71,7 @@ network-test: $(VENV)/installed .lab-up  ## Calibrate the far network against ph
 
 .PHONY: faults
 faults: $(VENV)/installed .lab-up  ## Stop and restart containers under load (needs make up; leaves it healthy)
-	$(PYTEST) tests/faults
+	$(PYTEST) $(FAULTERS) tests/faults
 
 .PHONY: app-units
 app-units: .docker-engine  ## Each app's unit tests, in its own image, with its framework's test client

@@ -94,12 +94,31 @@ def healthy_again(service: str, patience: float) -> str:
     unhealthy container, where this waits for it to recover."""
     deadline = time.monotonic() + patience
     while not (state := container_state(service)).endswith("running healthy") and time.monotonic() < deadline:
-        time.sleep(1)  # between two reads of the healthcheck's verdict, which comes every 2 s
+        time.sleep(1)  # between two reads of the healthcheck's verdict, which comes every 5 s
     return state
 
 
+STARTING_PATIENCE = 90  # seconds: the healthcheck's start period (60 s) and a check more
+
+
 def wait_healthy(service: str) -> None:
-    """Start the service if it is not running, and wait until its healthcheck passes
-    (compose only when it is not healthy already)."""
-    if not container_state(service).endswith("running healthy"):
-        compose("up", "--detach", "--wait", "--no-deps", "--no-recreate", service, timeout=180)
+    """Start the service if it is not running, and wait until its healthcheck passes. Its own
+    container, by the docker CLI: tests on different services do this side by side, where
+    compose calls on one project race. Compose makes the container only if there is none."""
+    found = container_id(service)
+    if not found:
+        compose("up", "--detach", "--wait", "--no-deps", service, timeout=180)
+        return
+    docker("start", found, check=True)
+    state = healthy_again(service, STARTING_PATIENCE)
+    if not state.endswith("running healthy"):
+        raise RuntimeError(f"{service} is not healthy {STARTING_PATIENCE} s after it was started: {state}")
+
+
+def stop(service: str, grace: int = 10) -> None:
+    """docker stop: SIGTERM, then SIGKILL after `grace` seconds."""
+    docker("stop", "--time", str(grace), container_id(service), timeout=grace + 30, check=True)
+
+
+def restart(service: str) -> None:
+    docker("restart", container_id(service), timeout=60, check=True)

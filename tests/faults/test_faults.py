@@ -1,6 +1,10 @@
 """Faults, provoked for real: a backend down, a service restarted under load, a
 graceful stop. These stop and restart containers, so they run after every other
 probe (make test runs tests/faults/ last) and leave the stack healthy.
+
+They run side by side, one worker for each endpoint's service (make faults): a fault
+is in the group of the service whose endpoint sees it (flask_backend's are nginx's), and
+containers are stopped and started by the docker CLI, one container each (stack.py).
 """
 
 import threading
@@ -12,7 +16,7 @@ import pytest
 
 from clients.http2 import get_headers, new_connection
 from lab import ENDPOINTS, NGINX_FLASK
-from stack import compose, servers, services, wait_healthy
+from stack import restart, run_in, servers, services, stop, wait_healthy
 from wire import http_client, open_tls, tls_context
 
 QUICK_REPLY = 5.0  # seconds: slower than this is a hang
@@ -25,8 +29,19 @@ for _endpoint in ENDPOINTS:
     by_service.setdefault(_endpoint.service, _endpoint)  # nginx: 8443, not the baseline
 
 
+def seen_at(service: str):
+    """The endpoint where a fault of the service shows: its own, or nginx's for flask_backend."""
+    return by_service.get(service, NGINX_FLASK)
+
+
+def in_group_of(service: str, *marks) -> object:
+    """The service as a parameter, in the xdist group of the service whose endpoint sees it."""
+    return pytest.param(service, marks=[pytest.mark.xdist_group(seen_at(service).service), *marks])
+
+
+@pytest.mark.xdist_group(NGINX_FLASK.service)
 def test_nginx_says_502_quickly_while_flask_is_down_then_recovers_by_itself():
-    compose("stop", "flask_backend")
+    stop("flask_backend")
     try:
         started = time.monotonic()
         with http_client(NGINX_FLASK, http2=True) as client:
@@ -59,6 +74,7 @@ class LightLoad(threading.Thread):
         self.endpoint, self.deadline = endpoint, time.monotonic() + seconds
         self.outcomes: list[tuple[str, float]] = []  # (status or error, seconds it took)
         self.stop = threading.Event()
+        self.first = threading.Event()  # set once the first request has its outcome
 
     def run(self) -> None:
         while not self.stop.is_set() and time.monotonic() < self.deadline:
@@ -71,16 +87,17 @@ class LightLoad(threading.Thread):
             except Exception as error:  # noqa: BLE001 - a clean failure is an outcome
                 outcome = type(error).__name__
             self.outcomes.append((outcome, time.monotonic() - started))
+            self.first.set()
             self.stop.wait(0.1)
 
 
-@pytest.mark.parametrize("service", servers())
+@pytest.mark.parametrize("service", [in_group_of(service) for service in servers()])
 def test_restart_under_light_load_never_hangs_and_comes_back_healthy(service):
-    endpoint = by_service.get(service, NGINX_FLASK)  # flask_backend is reached through nginx
+    endpoint = seen_at(service)
     load = LightLoad(endpoint)
     load.start()
-    time.sleep(0.5)
-    compose("restart", service)
+    load.first.wait(QUICK_REPLY)  # the load is on before the restart
+    restart(service)
     wait_healthy(service)
     load.stop.set()
     load.join(timeout=2 * QUICK_REPLY)
@@ -98,7 +115,7 @@ def slow_download_across_a_stop(endpoint, path: str) -> tuple[int, int, str]:
     """GET path over HTTP/2 with a small flow-control window, acknowledged slowly, so
     the response is still in flight when `docker compose stop` signals the server.
     Returns (bytes expected, bytes received, how the stream ended)."""
-    stopper = threading.Thread(target=compose, args=("stop", "--timeout", "20", endpoint.service), daemon=True)
+    stopper = threading.Thread(target=stop, args=(endpoint.service, 20), daemon=True)
     with open_tls(endpoint, tls_context(["h2"])) as tls:
         connection = new_connection(accept_push=False, stream_window=16 * 1024, connection_window=65535)
         connection.send_headers(1, get_headers(f"{endpoint.host}:{endpoint.port}", path), end_stream=True)
@@ -150,9 +167,8 @@ HTTP2_SERVICES = list(dict.fromkeys(endpoint.service for endpoint in ENDPOINTS i
 @pytest.mark.parametrize(
     "service",
     [
-        pytest.param(
-            service,
-            marks=[pytest.mark.xfail(strict=True, reason=DRAIN_FLAWS[service])] if service in DRAIN_FLAWS else [],
+        in_group_of(
+            service, *([pytest.mark.xfail(strict=True, reason=DRAIN_FLAWS[service])] if service in DRAIN_FLAWS else [])
         )
         for service in HTTP2_SERVICES
     ],
@@ -169,12 +185,13 @@ def test_stop_drains_the_response_in_flight(service):
     )
 
 
+@pytest.mark.xdist_group("network")
 def test_the_network_emulator_restarts_into_its_starting_profile_and_serves_the_far_ports():
     starting = services()["network"]["environment"]["NETWORK_PROFILE"]
-    compose("exec", "-T", "network", "python3", "-m", "network", "set", "lossy" if starting != "lossy" else "lan")
-    compose("restart", "network")
+    run_in("network", f"python3 -m network set {'lossy' if starting != 'lossy' else 'lan'}")
+    restart("network")
     wait_healthy("network")
-    shown = compose("exec", "-T", "network", "python3", "-m", "network", "show").stdout
+    shown = run_in("network", "python3 -m network show").stdout
     with httpx.Client(http2=True, verify=tls_context(["h2"]), timeout=10) as client:
         status = client.get(f"https://{NGINX_FLASK.far_host}:{NGINX_FLASK.far_port}/").status_code
     seen = {"profile": shown.split(":")[0], "far port": status}
