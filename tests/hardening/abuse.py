@@ -18,6 +18,7 @@ from hyperframe.frame import (
     Frame,
     GoAwayFrame,
     HeadersFrame,
+    PingFrame,
     RstStreamFrame,
     SettingsFrame,
 )
@@ -28,9 +29,9 @@ from wire import open_tls, tls_context
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 FRAME_HEADER_SIZE = 9
 LARGEST_FRAME_LENGTH = 2**24 - 1  # what the 24-bit length field of a frame header can say
-GRACE_AFTER_REFUSAL = 1.0
+GRACE_AFTER_REFUSAL = 1.0  # seconds to wait for the close that follows a refusal
 SEND_PIECE = 16384  # bytes written between two looks at what the server sent
-SEND_SECONDS = 10.0  # the most one send() may take, however much it is given  # seconds to wait for the close that follows a GOAWAY
+SEND_SECONDS = 10.0  # the most one send() may take, however much it is given
 
 
 def error_name(code: int) -> str:
@@ -50,6 +51,8 @@ class Verdict:
     closed_after: float | None = None  # seconds from the start of the abuse to the close
     settings: dict[int, int] = field(default_factory=dict)  # the server's SETTINGS
     ended: set[int] = field(default_factory=set)  # the streams the server has ended (END_STREAM)
+    reset: set[int] = field(default_factory=set)  # the streams the server has reset (RST_STREAM)
+    pongs: set[bytes] = field(default_factory=set)  # the payloads of the PINGs the server acknowledged
 
     @property
     def goaway(self) -> str | None:
@@ -188,6 +191,9 @@ class AbusiveConnection:
                 self.verdict.goaways.append(error_name(frame.error_code))
             case RstStreamFrame():
                 self.verdict.resets[error_name(frame.error_code)] += 1
+                self.verdict.reset.add(frame.stream_id)
+            case PingFrame() if "ACK" in frame.flags:
+                self.verdict.pongs.add(bytes(frame.opaque_data))
             case SettingsFrame() if "ACK" not in frame.flags:
                 self.verdict.settings.update(frame.settings)
             case HeadersFrame() | ContinuationFrame():

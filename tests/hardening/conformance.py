@@ -16,7 +16,7 @@ import pytest
 from h2.errors import ErrorCodes
 from h2.settings import SettingCodes
 
-from abuse import PREFACE, AbusiveConnection, Verdict, http2_endpoints, raw_frame
+from abuse import FRAME_HEADER_SIZE, PREFACE, AbusiveConnection, Verdict, http2_endpoints, raw_frame
 from guard import crash_excerpt
 from lab import Endpoint
 from stack import logs_since
@@ -114,6 +114,45 @@ def window_update(stream_id: int, increment: int) -> bytes:
 
 def rst_stream(stream_id: int, code: ErrorCodes = ErrorCodes.CANCEL) -> bytes:
     return raw_frame(RST_STREAM, NO_FLAGS, stream_id, code.to_bytes(4, "big"))
+
+
+SENTINEL = b"h2lab ok"  # a PING's 8 bytes, sent after a case's: its ACK says the server has read them all
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A case's bytes as frames: the requests in them the server owes an answer (streams
+    the client opened and ended, and did not reset itself), and whether a PING may follow:
+    only after whole frames, with no header block left open (a PING inside one would be a
+    second violation, and bytes after a cut frame would be read as its payload)."""
+
+    answers_owed: frozenset[int]
+    ping_may_follow: bool
+
+
+def sent(data: bytes) -> Sent:
+    opened, ended, reset, block_open, at = set(), set(), set(), False, 0
+    while at + FRAME_HEADER_SIZE <= len(data):
+        length, kind, flags = int.from_bytes(data[at : at + 3], "big"), data[at + 3], data[at + 4]
+        stream = int.from_bytes(data[at + 5 : at + 9], "big") & 0x7FFFFFFF
+        at += FRAME_HEADER_SIZE + length
+        if kind in (HEADERS, CONTINUATION):
+            block_open = not flags & END_HEADERS
+        if kind == HEADERS and stream:
+            opened.add(stream)
+        if kind in (HEADERS, DATA) and flags & END_STREAM:
+            ended.add(stream)
+        if kind == RST_STREAM:
+            reset.add(stream)
+    return Sent(frozenset((opened & ended) - reset), at == len(data) and not block_open)
+
+
+def said_all(verdict: Verdict, case_sent: Sent) -> bool:
+    """The server has said all it will about the case: a GOAWAY (its last word on the
+    connection), or it acknowledged the PING after the case's bytes (it read them all, and
+    answered any frame before the PING) and has ended or reset every request it owes."""
+    answered = verdict.ended | verdict.reset
+    return bool(verdict.goaways) or (SENTINEL in verdict.pongs and case_sent.answers_owed <= answered)
 
 
 def connect(endpoint: Endpoint) -> AbusiveConnection:

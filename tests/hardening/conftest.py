@@ -45,10 +45,24 @@ def conformance(request):
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Rapid reset last on every service: where it crashes a server, the crash can reach the
-    log after its test (test_rapid_reset.py), and then no later attack is blamed for it.
-    Each service's attacks run in one worker, in this order."""
-    items.sort(key=lambda item: item.originalname == "test_rapid_reset")
+    """Each service's attacks run in one worker, in this order. Rapid reset last on every
+    service: where it crashes a server, the crash can reach the log after its test
+    (test_rapid_reset.py), and then no later attack is blamed for it. The other files in
+    turn, each service starting at a different one: the sustained loads, which take all the
+    CPU they get, then come at different times, not all at once on a 2-core machine."""
+    files = sorted({item.path.name for item in items})
+    services = sorted({group(item) for item in items})
+
+    def turn(item) -> tuple[bool, int]:
+        rotated = files.index(item.path.name) - services.index(group(item))
+        return item.originalname == "test_rapid_reset", rotated % len(files)
+
+    items.sort(key=turn)
+
+
+def group(item) -> str:
+    marks = list(item.iter_markers("xdist_group"))
+    return marks[0].args[0] if marks else ""
 
 
 def pytest_runtest_logreport(report) -> None:

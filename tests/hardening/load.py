@@ -9,13 +9,15 @@ every request in flight, a different test). h2load cannot be given a CA to verif
 (measure/h2load.py); the probes verify every certificate, this only loads.
 """
 
+import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lab import Endpoint
+from lab import ROOT, Endpoint
 from measure.h2load import PATH, STALL_SECONDS, STREAMS_PER_CONNECTION, Throughput, parse_runs
-from stack import anonymous_memory, compose
+from stack import anonymous_memory
 
 CONNECTIONS = 16  # h2load's connections; over HTTP/2 each carries STREAMS_PER_CONNECTION streams at a time
 REQUESTS_PER_CONNECTION = 32  # per run: a run ends within seconds even on the slowest server
@@ -23,41 +25,70 @@ RUN_LIMIT = 60  # seconds one run may take before it is killed (h2load gives up 
 SAMPLE_EVERY = 0.5  # seconds between two reads of a container's memory
 MIB = 2**20
 LOG, END = "@@ log", "@@ end"  # what the script prints between a run's summary, its request log and the next run
+WARMED = "@@ warmed"  # between the warm-up's runs and the measured ones
 
 
-def runs_script(endpoint: Endpoint, protocol: str, seconds: int) -> list[str]:
-    """sh -c arguments: h2load runs until `seconds` have passed, each followed by its request log.
+def runs_script(endpoint: Endpoint, protocol: str, warm_seconds: int, seconds: int) -> list[str]:
+    """sh -c arguments: h2load runs until `warm_seconds` have passed, each followed by its request
+    log; WARMED, and a line read from stdin; then runs until `seconds` have passed.
     By address: h2load's URI parser refuses "_" in host names."""
     mode = "--h1" if protocol == "http/1.1" else f"-m {STREAMS_PER_CONNECTION}"
     requests = CONNECTIONS * REQUESTS_PER_CONNECTION
     return [
         "sh",
         "-c",
-        'address=$(getent ahostsv4 "$1" | head -n 1 | cut -d " " -f 1); end=$(($(date +%s) + $3)); '
-        'while [ "$(date +%s)" -lt "$end" ]; do '
+        'address=$(getent ahostsv4 "$1" | head -n 1 | cut -d " " -f 1); port=$2; '
+        'runs() { end=$(($(date +%s) + $1)); while [ "$(date +%s)" -lt "$end" ]; do '
         f"timeout {RUN_LIMIT} h2load -c {CONNECTIONS} -n {requests} -N {STALL_SECONDS} {mode} "
-        f'--log-file /tmp/requests.log "https://$address:$2{PATH}" 2>&1; '
-        f'echo "{LOG}"; cat /tmp/requests.log; echo "{END}"; done',
+        f'--log-file /tmp/requests.log "https://$address:$port{PATH}" 2>&1; '
+        f'echo "{LOG}"; cat /tmp/requests.log; echo "{END}"; done; }}; '
+        f'runs "$3"; echo "{WARMED}"; read go; runs "$4"',
         "h2load-runs",
         endpoint.service,
         str(endpoint.port),
+        str(warm_seconds),
         str(seconds),
     ]
 
 
-def h2load(endpoint: Endpoint, protocol: str, seconds: int) -> Throughput:
-    """h2load at the endpoint over `protocol` ("h2" or "http/1.1") for `seconds`, and one run more at most."""
-    done = compose(
-        *["--profile", "bench", "run", "--rm", "--no-deps", "-T", "bench"],
-        *runs_script(endpoint, protocol, seconds),
-        timeout=seconds + RUN_LIMIT + 60,  # the last run, and the container's start
-        check=False,
-    )
-    runs = [tuple(run.split(f"{LOG}\n", 1)) for run in done.stdout.split(f"{END}\n") if f"{LOG}\n" in run]
+def h2load(
+    endpoint: Endpoint, protocol: str, warm_seconds: int, seconds: int, between: Callable[[], None]
+) -> tuple[Throughput, Throughput]:
+    """h2load at the endpoint over `protocol` ("h2" or "http/1.1") for `warm_seconds`, then
+    `between()` while no load runs, then for `seconds` (each: one run more at most). One
+    container for both: a container's start costs about a CPU-second."""
+    with subprocess.Popen(
+        ["docker", "compose", "--profile", "bench", "run", "--rm", "--no-deps", "-T", "bench"]
+        + runs_script(endpoint, protocol, warm_seconds, seconds),
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as load:
+        warm = []
+        for line in load.stdout:  # the script waits for "go" after WARMED: nothing is read past it
+            if line == f"{WARMED}\n":
+                break
+            warm.append(line)
+        if load.poll() is None:
+            between()
+        try:
+            measured, errors = load.communicate("go\n", timeout=seconds + RUN_LIMIT + 60)
+        except subprocess.TimeoutExpired:
+            load.kill()
+            raise AssertionError(
+                f"{endpoint}: h2load over {protocol} did not end within {seconds + RUN_LIMIT} s"
+            ) from None
+    return _parsed(endpoint, protocol, "".join(warm), errors), _parsed(endpoint, protocol, measured, errors)
+
+
+def _parsed(endpoint: Endpoint, protocol: str, output: str, errors: str) -> Throughput:
+    runs = [tuple(run.split(f"{LOG}\n", 1)) for run in output.split(f"{END}\n") if f"{LOG}\n" in run]
     try:
         return parse_runs(runs)
     except ValueError as error:
-        raise AssertionError(f"{endpoint}: h2load over {protocol} did not run: {error}{done.stderr}") from None
+        raise AssertionError(f"{endpoint}: h2load over {protocol} did not run: {error}{errors}") from None
 
 
 @dataclass
