@@ -202,5 +202,5 @@ def harmless(endpoint: Endpoint) -> Iterator[None]:
     status = h2_get(endpoint, "/", enable_push=False).response.status
     assert status == 200, f"{endpoint}: expected GET / on a new connection after the probe to get 200, got {status}"
     time.sleep(LOG_SETTLE)
-    crash = crash_excerpt(logs_since(endpoint.service, since))
+    crash = crash_excerpt(logs_since(endpoint.service, since), endpoint.service)
     assert not crash, f"{endpoint}: expected no crash in {endpoint.service}'s logs during the probe, saw:\n{crash}"

@@ -37,7 +37,7 @@ def unharmed(endpoint: Endpoint, *, saturating: bool = False) -> Iterator[None]:
         yield
         time.sleep(0.3)  # let the last log lines reach docker (as guard.guarded does)
         for service, state in before.items():
-            crash = crash_excerpt(logs_since(service, since))
+            crash = crash_excerpt(logs_since(service, since), service)
             assert not crash, f"{endpoint}: expected no crash in {service}'s logs, saw:\n{crash}"
             after = healthy_again(service, RECOVERY_PATIENCE) if saturating else container_state(service)
             assert after == state and after.endswith("running healthy"), (
