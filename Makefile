@@ -10,10 +10,9 @@ PYTEST := $(VENV)/bin/pytest
 PARALLEL := -n 4 --dist loadgroup
 # The attacks and faults mostly wait on servers (timeouts, restarts): a worker for each
 # service the registry serves from, so the services are attacked side by side, each one
-# attack at a time; the faults have one more, for the network emulator's restart.
+# attack at a time, and one more for the faults' network emulator restart.
 SERVICES = $(shell python3 -c 'import endpoints; print(len({e.service for e in endpoints.ENDPOINTS}))')
-ATTACKERS = -n $(SERVICES) --dist loadgroup
-FAULTERS = -n $(shell echo $$(($(SERVICES) + 1))) --dist loadgroup
+BY_SERVICE = -n $(shell echo $$(($(SERVICES) + 1))) --dist loadgroup
 RUNS ?= 10
 PROFILES ?= rtt50,slow4g,lossy
 
@@ -62,7 +61,7 @@ probes: $(VENV)/installed .lab-up  ## Probe every endpoint on the wire (needs ma
 .PHONY: hardening
 hardening: $(VENV)/installed .lab-up  ## Attack every endpoint, load it, check conformance; print how each coped (needs make up)
 	$(COMPOSE) --profile bench build --quiet bench
-	$(PYTEST) $(ATTACKERS) tests/hardening
+	$(PYTEST) $(BY_SERVICE) tests/hardening
 
 .PHONY: network-test
 network-test: $(VENV)/installed .lab-up  ## Calibrate the far network against physics; race page in Chromium (needs make up)
@@ -71,7 +70,7 @@ network-test: $(VENV)/installed .lab-up  ## Calibrate the far network against ph
 
 .PHONY: faults
 faults: $(VENV)/installed .lab-up  ## Stop and restart containers under load (needs make up; leaves it healthy)
-	$(PYTEST) $(FAULTERS) tests/faults
+	$(PYTEST) $(BY_SERVICE) tests/faults
 
 .PHONY: app-units
 app-units: .docker-engine  ## Each app's unit tests, in its own image, with its framework's test client

@@ -53,9 +53,12 @@ HTTP2_ENDPOINTS = [endpoint for endpoint in ENDPOINTS if "h2" in endpoint.protoc
 HTTP3_ENDPOINTS = [endpoint for endpoint in ENDPOINTS if endpoint.http3]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def lab_is_up() -> None:
-    """Stop at once, saying what to do, when the stack is not answering."""
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop at once, saying what to do, when the stack is not answering: once, when the run
+    starts (in pytest-xdist's controller, not in each worker, where a worker that starts late
+    could find a port closed by another one's fault, a server restarting)."""
+    if hasattr(session.config, "workerinput"):
+        return
     if not CA_FILE.exists():
         pytest.exit(f"no CA certificate at {CA_FILE}: run make up (it makes the certificates)", returncode=3)
     unreachable = []

@@ -64,10 +64,19 @@ def container_state(service: str) -> str:
     return inspected.stdout.strip() or inspected.stderr.strip()
 
 
+LOG_TAILS = (200, 10000)  # lines: most attacks log few; a load's access log, thousands
+
+
 def logs_since(service: str, since: str) -> str:
     """What the service's container logged (stdout and stderr) since an RFC 3339 time; the
-    last 10000 lines at most (--since alone reads the whole log first)."""
-    logged = docker("logs", "--since", since, "--tail", "10000", container_id(service))
+    last 10000 lines at most. dockerd decodes every line of the tail it is asked for before
+    it filters them by time (--since alone reads the whole log): the last 200 are read
+    first (a fifth of the CPU), the longer tail only when all 200 are since that time."""
+    found = container_id(service)
+    for tail in LOG_TAILS:
+        logged = docker("logs", "--since", since, "--tail", str(tail), found)
+        if logged.stdout.count("\n") + logged.stderr.count("\n") < tail:
+            break
     return logged.stdout + logged.stderr
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from abuse import Verdict
 from conformance import MET
-from lab import lab_is_up  # noqa: F401 (the stack must answer)
+from lab import pytest_sessionstart  # noqa: F401 (the stack must answer when a run starts)
 
 # attack (the test's name) -> service -> what the server did
 OBSERVED: dict[str, dict[str, str]] = defaultdict(dict)
@@ -45,11 +45,11 @@ def conformance(request):
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Each service's attacks run in one worker, in this order. Rapid reset last on every
-    service: where it crashes a server, the crash can reach the log after its test
-    (test_rapid_reset.py), and then no later attack is blamed for it. The other files in
-    turn, each service starting at a different one: the sustained loads, which take all the
-    CPU they get, then come at different times, not all at once on a 2-core machine."""
+    """Each service's attacks run in one worker, in this order. Rapid reset last:
+    where it crashes a server, the crash can reach the log after its test (test_rapid_reset.py),
+    and then no later attack is blamed for it. Before it, the attack files in turn, each
+    service starting at a different one: the sustained loads, which take all the CPU they
+    get, then come at different times, not all at once on a 2-core machine."""
     files = sorted({item.path.name for item in items})
     services = sorted({group(item) for item in items})
 

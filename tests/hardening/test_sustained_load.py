@@ -14,8 +14,11 @@ from lab import ENDPOINTS
 from load import MIB, MemoryWatch, h2load
 from unharmed import param, record, served_by, unharmed
 
-LOAD_SECONDS = 6  # make test: long enough for a steady state; a longer form can pass its own
-FIRST_LOAD_SECONDS = 2
+# Seconds, each at least one run of 512 requests (load.py), whatever the
+# server's speed: enough for every connection to reach a steady state, and for anything a
+# load leaves behind to show in memory. A longer form can pass its own.
+LOAD_SECONDS = 4
+FIRST_LOAD_SECONDS = 1
 SETTLE_PATIENCE = 20  # seconds memory may take to come back after the load
 MEMORY_SLACK = 32 * MIB  # what a container may keep over its memory before the measured load
 

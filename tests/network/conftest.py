@@ -4,4 +4,4 @@ These change the far network while they run (and put it back), so they run on
 their own, one at a time (make network-test, part of make test).
 """
 
-from lab import lab_is_up  # noqa: F401 (the stack must answer)
+from lab import pytest_sessionstart  # noqa: F401 (the stack must answer when a run starts)

@@ -1,3 +1,3 @@
 """The probes: the running stack, on the wire."""
 
-from lab import lab_is_up  # noqa: F401 (the stack must answer)
+from lab import pytest_sessionstart  # noqa: F401 (the stack must answer when a run starts)
