@@ -10,6 +10,7 @@ every request in flight, a different test). h2load cannot be given a CA to verif
 """
 
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -56,16 +57,20 @@ def h2load(
 ) -> tuple[Throughput, Throughput]:
     """h2load at the endpoint over `protocol` ("h2" or "http/1.1") for `warm_seconds`, then
     `between()` while no load runs, then for `seconds` (each: one run more at most). One
-    container for both: a container's start costs about a CPU-second."""
-    with subprocess.Popen(
-        ["docker", "compose", "--profile", "bench", "run", "--rm", "--no-deps", "-T", "bench"]
-        + runs_script(endpoint, protocol, warm_seconds, seconds),
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    ) as load:
+    container for both: a container's start costs about a CPU-second. Its errors go to a
+    file, not a pipe no one reads while the warm-up's output is read."""
+    with (
+        tempfile.TemporaryFile(mode="w+") as error_file,
+        subprocess.Popen(
+            ["docker", "compose", "--profile", "bench", "run", "--rm", "--no-deps", "-T", "bench"]
+            + runs_script(endpoint, protocol, warm_seconds, seconds),
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=error_file,
+            text=True,
+        ) as load,
+    ):
         warm = []
         for line in load.stdout:  # the script waits for "go" after WARMED: nothing is read past it
             if line == f"{WARMED}\n":
@@ -74,12 +79,14 @@ def h2load(
         if load.poll() is None:
             between()
         try:
-            measured, errors = load.communicate("go\n", timeout=seconds + RUN_LIMIT + 60)
+            measured, _ = load.communicate("go\n", timeout=seconds + RUN_LIMIT + 60)
         except subprocess.TimeoutExpired:
             load.kill()
             raise AssertionError(
                 f"{endpoint}: h2load over {protocol} did not end within {seconds + RUN_LIMIT} s"
             ) from None
+        error_file.seek(0)
+        errors = error_file.read()
     return _parsed(endpoint, protocol, "".join(warm), errors), _parsed(endpoint, protocol, measured, errors)
 
 

@@ -83,9 +83,11 @@ def test_tls_handshake_on_a_near_port_takes_no_round_trip():
     endpoint = NGINX_FLASK
     with network("rtt50") as settings:
         seconds = median_of(lambda: handshake_seconds(endpoint.host, endpoint.port))
-    assert seconds < 0.15 * settings["rtt_ms"] / 1000, (
-        f"{endpoint}: expected the near port untouched by the far network's {settings['rtt_ms']:g} ms, "
-        f"saw a {seconds * 1000:.1f} ms handshake"
+    # Through the far network it takes 2 RTT (100 ms); one delayed packet would add half an
+    # RTT at least. Below that is loopback on a busy 2-core machine (3-8 ms seen).
+    assert seconds < 0.5 * settings["rtt_ms"] / 1000, (
+        f"{endpoint}: expected the near port untouched by the far network's {settings['rtt_ms']:g} ms "
+        f"(a handshake under half of it), saw a {seconds * 1000:.1f} ms handshake"
     )
 
 
