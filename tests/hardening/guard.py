@@ -64,7 +64,8 @@ def healthy_state(service: str) -> str:
 
 
 # A traceback that ends in this, in this service's log, is a known upstream flaw, not a
-# crash of the attack's making: the attacks' checks read past it (and name it where they fail).
+# crash of the attack's making: the attacks' checks read past it. Beside it, what the flaw
+# is, with the versions, as a strict xfail's reason would say (docs/hardening.md shows it).
 KNOWN_TRACEBACKS = {
     "uvicorn_quart": (
         "zttp.LocalProtocolError: invalid HTTP/2 send",
