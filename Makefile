@@ -6,7 +6,7 @@ VENV := .venv
 CERTS := certs/ca.crt certs/server.crt certs/server.key
 APP_UNIT_TESTS := flask_unit quart_unit twisted_unit
 PYTEST := $(VENV)/bin/pytest
-# Probes and attacks in parallel workers; attacks on one service stay in one worker.
+# Probes in parallel workers; the TLS policy scans and Granian's own route each in one.
 PARALLEL := -n 4 --dist loadgroup
 # The attacks and faults mostly wait on servers (timeouts, restarts): a worker for each
 # service the registry serves from, so the services are attacked side by side, each one

@@ -17,9 +17,8 @@ from h2.errors import ErrorCodes
 from h2.settings import SettingCodes
 
 from abuse import FRAME_HEADER_SIZE, PREFACE, AbusiveConnection, Verdict, http2_endpoints, raw_frame
-from guard import crash_excerpt
+from guard import LOG_SETTLE, crash_logged
 from lab import Endpoint
-from stack import logs_since
 from wire import h2_get
 
 # Frame types and flags (RFC 9113 6), for frames built byte by byte.
@@ -29,7 +28,6 @@ NO_FLAGS, END_STREAM, ACK, END_HEADERS, PADDED = 0x0, 0x1, 0x1, 0x4, 0x8
 LARGEST_WINDOW = 2**31 - 1  # RFC 9113 6.9.1: no flow-control window may exceed it
 MET, REFUSED_OTHERWISE, LET_THROUGH = "met", "refused another way", "let through"
 BAD_REQUEST = 400
-LOG_SETTLE = 0.3  # seconds for the last log lines to reach docker, as in guard.guarded
 
 
 @dataclass(frozen=True)
@@ -202,5 +200,5 @@ def harmless(endpoint: Endpoint) -> Iterator[None]:
     status = h2_get(endpoint, "/", enable_push=False).response.status
     assert status == 200, f"{endpoint}: expected GET / on a new connection after the probe to get 200, got {status}"
     time.sleep(LOG_SETTLE)
-    crash = crash_excerpt(logs_since(endpoint.service, since), endpoint.service)
+    crash = crash_logged(endpoint.service, since)
     assert not crash, f"{endpoint}: expected no crash in {endpoint.service}'s logs during the probe, saw:\n{crash}"

@@ -26,6 +26,7 @@ CRASH_SIGNS = (
     "exited on signal",
     "WORKER TIMEOUT",
 )
+LOG_SETTLE = 0.3  # seconds for the last log lines to reach docker (measured: under 0.1)
 POLITE_PAUSE = 0.1  # seconds between the neighbour's requests
 POLITE_MAX_REQUESTS = 600  # the neighbour's bound, whatever the attack's length
 
@@ -92,6 +93,11 @@ def crash_excerpt(log: str, service: str, lines: int = 40) -> str:
     return ""
 
 
+def crash_logged(service: str, since: str) -> str:
+    """The crash in what the service logged since an RFC 3339 time (crash_excerpt), or ""."""
+    return crash_excerpt(logs_since(service, since), service)
+
+
 def crash_sign(line: str) -> bool:
     return any(sign in line for sign in CRASH_SIGNS)
 
@@ -120,8 +126,8 @@ def guarded(endpoint: Endpoint) -> Iterator[None]:
     )
     status = h2_get(endpoint, "/", enable_push=False).response.status
     assert status == 200, f"{endpoint}: expected GET / on a new connection after the attack to get 200, got {status}"
-    time.sleep(0.3)  # let the last log lines reach docker
-    crash = crash_excerpt(logs_since(endpoint.service, since), endpoint.service)
+    time.sleep(LOG_SETTLE)
+    crash = crash_logged(endpoint.service, since)
     assert not crash, f"{endpoint}: expected no crash in {endpoint.service}'s logs during the attack, saw:\n{crash}"
     after = container_state(endpoint.service)
     assert after == before and after.endswith("running healthy"), (

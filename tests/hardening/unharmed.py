@@ -10,9 +10,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from guard import crash_excerpt, healthy_state
+from guard import LOG_SETTLE, crash_logged, healthy_state
 from lab import ENDPOINTS, Endpoint
-from stack import backends, container_state, healthy_again, logs_since
+from stack import backends, container_state, healthy_again
 
 RECOVERY_PATIENCE = 60  # seconds a service an attack left unhealthy may take to pass its healthcheck again
 
@@ -35,9 +35,9 @@ def unharmed(endpoint: Endpoint, *, saturating: bool = False) -> Iterator[None]:
     since = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
     try:
         yield
-        time.sleep(0.3)  # let the last log lines reach docker (as guard.guarded does)
+        time.sleep(LOG_SETTLE)
         for service, state in before.items():
-            crash = crash_excerpt(logs_since(service, since), service)
+            crash = crash_logged(service, since)
             assert not crash, f"{endpoint}: expected no crash in {service}'s logs, saw:\n{crash}"
             after = healthy_again(service, RECOVERY_PATIENCE) if saturating else container_state(service)
             assert after == state and after.endswith("running healthy"), (
