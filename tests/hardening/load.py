@@ -30,8 +30,10 @@ WARMED = "@@ warmed"  # between the warm-up's runs and the measured ones
 
 
 def runs_script(endpoint: Endpoint, protocol: str, warm_seconds: int, seconds: int) -> list[str]:
-    """sh -c arguments: h2load runs until `warm_seconds` have passed, each followed by its request
-    log; WARMED, and a line read from stdin; then runs until `seconds` have passed.
+    """sh -c arguments: h2load runs, each followed by its request log, the first at once and
+    more until `warm_seconds` have passed; WARMED, and a line read from stdin; then runs so
+    until `seconds` have passed. (The clock is read after a run: read before the first, a
+    second of `date +%s` could end before it, and a warm-up would have no run at all.)
     By address: h2load's URI parser refuses "_" in host names."""
     mode = "--h1" if protocol == "http/1.1" else f"-m {STREAMS_PER_CONNECTION}"
     requests = CONNECTIONS * REQUESTS_PER_CONNECTION
@@ -39,10 +41,11 @@ def runs_script(endpoint: Endpoint, protocol: str, warm_seconds: int, seconds: i
         "sh",
         "-c",
         'address=$(getent ahostsv4 "$1" | head -n 1 | cut -d " " -f 1); port=$2; '
-        'runs() { end=$(($(date +%s) + $1)); while [ "$(date +%s)" -lt "$end" ]; do '
+        'runs() { end=$(($(date +%s) + $1)); while :; do '
         f"timeout {RUN_LIMIT} h2load -c {CONNECTIONS} -n {requests} -N {STALL_SECONDS} {mode} "
         f'--log-file /tmp/requests.log "https://$address:$port{PATH}" 2>&1; '
-        f'echo "{LOG}"; cat /tmp/requests.log; echo "{END}"; done; }}; '
+        f'echo "{LOG}"; cat /tmp/requests.log; echo "{END}"; '
+        '[ "$(date +%s)" -lt "$end" ] || break; done; }; '
         f'runs "$3"; echo "{WARMED}"; read go; runs "$4"',
         "h2load-runs",
         endpoint.service,
