@@ -6,7 +6,6 @@ RST_STREAM with its code, or a GOAWAY with it: 5.4.1 lets any stream error end t
 A malformed request is a stream error PROTOCOL_ERROR (8.1.1), a response before it allowed.
 """
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from h2.errors import ErrorCodes
 from h2.settings import SettingCodes
 
 from abuse import FRAME_HEADER_SIZE, PREFACE, AbusiveConnection, Verdict, http2_endpoints, raw_frame
-from guard import LOG_SETTLE, crash_logged
+from guard import crash_logged, mark_the_logs
 from lab import Endpoint
 from wire import h2_get
 
@@ -199,6 +198,5 @@ def harmless(endpoint: Endpoint) -> Iterator[None]:
     yield
     status = h2_get(endpoint, "/", enable_push=False).response.status
     assert status == 200, f"{endpoint}: expected GET / on a new connection after the probe to get 200, got {status}"
-    time.sleep(LOG_SETTLE)
-    crash = crash_logged(endpoint.service, since)
+    crash = crash_logged(endpoint.service, since, mark_the_logs(endpoint))
     assert not crash, f"{endpoint}: expected no crash in {endpoint.service}'s logs during the probe, saw:\n{crash}"

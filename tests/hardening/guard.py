@@ -7,6 +7,7 @@ the service stays up and healthy, and its logs show no crash.
 
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -26,7 +27,8 @@ CRASH_SIGNS = (
     "exited on signal",
     "WORKER TIMEOUT",
 )
-LOG_SETTLE = 0.3  # seconds for the last log lines to reach docker (measured: under 0.1)
+LOG_PATIENCE = 10  # seconds the marking request's access-log line may take to reach docker (measured: under 0.1)
+LOG_POLL = 0.05  # seconds between two reads of a log that does not show the mark yet
 POLITE_PAUSE = 0.1  # seconds between the neighbour's requests
 POLITE_MAX_REQUESTS = 600  # the neighbour's bound, whatever the attack's length
 
@@ -93,9 +95,35 @@ def crash_excerpt(log: str, service: str, lines: int = 40) -> str:
     return ""
 
 
-def crash_logged(service: str, since: str) -> str:
-    """The crash in what the service logged since an RFC 3339 time (crash_excerpt), or ""."""
-    return crash_excerpt(logs_since(service, since), service)
+def mark_the_logs(endpoint: Endpoint) -> str:
+    """GET a path no one else asks for, on a new connection, once the attack is over; the path.
+    Its access-log line marks the end of what the attack made the servers log: a server logs
+    what a connection did to it before it answers a request on the next one (any answer: the
+    app's 404). nginx passes it on, so Flask's log is marked too."""
+    path = f"/h2lab-after-the-attack/{uuid.uuid4().hex}"
+    try:
+        with http_client(endpoint, http2=endpoint.http2) as client:
+            client.get(path)
+    except Exception as error:  # noqa: BLE001 - any failure to answer is what the check reports
+        raise AssertionError(
+            f"{endpoint}: expected an answer to GET {path} on a new connection after the attack, "
+            f"saw {type(error).__name__}: {error}"
+        ) from None
+    return path
+
+
+def crash_logged(service: str, since: str, mark: str) -> str:
+    """The crash in what the service logged since an RFC 3339 time (crash_excerpt), or "",
+    read once the log shows `mark` (mark_the_logs): no lines of the attack's are still on their way."""
+    deadline = time.monotonic() + LOG_PATIENCE
+    while mark not in (logged := logs_since(service, since)):
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"{service}: expected its access log to show GET {mark} within {LOG_PATIENCE} s of its answer, "
+                f"it did not; its last lines:\n{logged[-2000:]}"
+            )
+        time.sleep(LOG_POLL)  # between two reads of the log, until the marked line arrives
+    return crash_excerpt(logged, service)
 
 
 def crash_sign(line: str) -> bool:
@@ -126,8 +154,7 @@ def guarded(endpoint: Endpoint) -> Iterator[None]:
     )
     status = h2_get(endpoint, "/", enable_push=False).response.status
     assert status == 200, f"{endpoint}: expected GET / on a new connection after the attack to get 200, got {status}"
-    time.sleep(LOG_SETTLE)
-    crash = crash_logged(endpoint.service, since)
+    crash = crash_logged(endpoint.service, since, mark_the_logs(endpoint))
     assert not crash, f"{endpoint}: expected no crash in {endpoint.service}'s logs during the attack, saw:\n{crash}"
     after = container_state(endpoint.service)
     assert after == before and after.endswith("running healthy"), (

@@ -3,14 +3,13 @@ servers behind it stay up and healthy, with no crash in their logs (guard.py's c
 attacks here bring their own good client). And the endpoints those attacks run against.
 """
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import pytest
 
-from guard import LOG_SETTLE, crash_logged, healthy_state
+from guard import crash_logged, healthy_state, mark_the_logs
 from lab import ENDPOINTS, Endpoint
 from stack import backends, container_state, healthy_again
 
@@ -35,9 +34,9 @@ def unharmed(endpoint: Endpoint, *, saturating: bool = False) -> Iterator[None]:
     since = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
     try:
         yield
-        time.sleep(LOG_SETTLE)
+        mark = mark_the_logs(endpoint)
         for service, state in before.items():
-            crash = crash_logged(service, since)
+            crash = crash_logged(service, since, mark)
             assert not crash, f"{endpoint}: expected no crash in {service}'s logs, saw:\n{crash}"
             after = healthy_again(service, RECOVERY_PATIENCE) if saturating else container_state(service)
             assert after == state and after.endswith("running healthy"), (
