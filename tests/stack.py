@@ -42,12 +42,23 @@ def docker(*args: str, timeout: float = 30, check: bool = False) -> subprocess.C
     return subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout, check=check)
 
 
+# service -> its container's id, as found once: a container keeps its id when it is stopped,
+# started and restarted, and a run asks for it thousands of times (each docker call costs
+# 30 ms of CPU). Forgotten where compose may make a new one, and where one is gone.
+_container_ids: dict[str, str] = {}
+
+
 def container_id(service: str) -> str:
     """The service's container, by id (compose renames a container while it recreates it);
     the newest if there are two. Empty if there is none."""
-    labels = [f"label=com.docker.compose.project={PROJECT}", f"label=com.docker.compose.service={service}"]
-    listed = docker("ps", "--all", "--quiet", "--filter", labels[0], "--filter", labels[1], check=True)
-    return next(iter(listed.stdout.split()), "")
+    if service not in _container_ids:
+        labels = [f"label=com.docker.compose.project={PROJECT}", f"label=com.docker.compose.service={service}"]
+        listed = docker("ps", "--all", "--quiet", "--filter", labels[0], "--filter", labels[1], check=True)
+        found = next(iter(listed.stdout.split()), "")
+        if not found:
+            return ""
+        _container_ids[service] = found
+    return _container_ids[service]
 
 
 def inspect(target: str) -> dict:
@@ -57,11 +68,17 @@ def inspect(target: str) -> dict:
 
 def container_state(service: str) -> str:
     """When the container started, and its health: a restart or a crash changes it."""
-    found = container_id(service)
-    if not found:
-        return f"no container for {service}"
-    inspected = docker("inspect", "--format", "{{.State.StartedAt}} {{.State.Status}} {{.State.Health.Status}}", found)
-    return inspected.stdout.strip() or inspected.stderr.strip()
+    for _ in range(2):  # once more with the id looked up again, if the container known is gone
+        found = container_id(service)
+        if not found:
+            return f"no container for {service}"
+        inspected = docker(
+            "inspect", "--format", "{{.State.StartedAt}} {{.State.Status}} {{.State.Health.Status}}", found
+        )
+        if inspected.returncode == 0:
+            return inspected.stdout.strip()
+        _container_ids.pop(service, None)
+    return inspected.stderr.strip()
 
 
 LOG_TAILS = (200, 10000)  # lines: most attacks log few; a load's access log, thousands
@@ -114,11 +131,13 @@ def wait_healthy(service: str) -> None:
     """Start the service if it is not running, and wait until its healthcheck passes. Its own
     container, by the docker CLI: tests on different services do this side by side, where
     compose calls on one project race. Compose makes the container only if there is none."""
-    found = container_id(service)
-    if not found:
+    state = container_state(service)
+    if state.endswith("running healthy"):
+        return
+    if state.startswith("no container"):
         compose("up", "--detach", "--wait", "--no-deps", service, timeout=180)
         return
-    docker("start", found, check=True)
+    docker("start", container_id(service), check=True)
     state = healthy_again(service, STARTING_PATIENCE)
     if not state.endswith("running healthy"):
         raise RuntimeError(f"{service} is not healthy {STARTING_PATIENCE} s after it was started: {state}")
