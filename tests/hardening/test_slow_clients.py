@@ -1,14 +1,23 @@
 """Clients that hold a connection without finishing anything: TLS and then silence, half a
 preface, and a header block that trickles in one CONTINUATION frame every half second (slowloris).
-The server must let go of them within a bound."""
+The server must let go of them within a bound.
 
+The three arrive together, as a slowloris attacker sends them, under one guard: each waits
+on the server's clock (10-15 s), so one after another they would take three times as long.
+The first of a server's three tests runs them (slow_clients_together), each test reads the
+verdict on its own client.
+"""
+
+import functools
 import time
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 import pytest
 from hyperframe.frame import ContinuationFrame
 
-from abuse import PREFACE, AbusiveConnection, http2_endpoints
+from abuse import PREFACE, AbusiveConnection, Verdict, http2_endpoints
 from guard import guarded
+from lab import Endpoint
 
 PATIENCE = 15  # seconds a server may take to drop a stalled client (nginx and Twisted are set to 10)
 # Seconds between two CONTINUATION frames of the slow header block: well inside the shortest
@@ -22,9 +31,57 @@ GRANIAN_WAITS_FOR_THE_PREFACE = {
 }
 
 
-def dropped(verdict, endpoint, what: str) -> None:
+def silence_after_tls(endpoint: Endpoint) -> Verdict:
+    with AbusiveConnection(endpoint, preface=b"") as attacker:
+        return attacker.watch(PATIENCE)
+
+
+def half_a_preface(endpoint: Endpoint) -> Verdict:
+    with AbusiveConnection(endpoint, preface=PREFACE[: len(PREFACE) // 2]) as attacker:
+        return attacker.watch(PATIENCE)
+
+
+def slow_header_block(endpoint: Endpoint) -> Verdict:
+    with AbusiveConnection(endpoint) as attacker:
+        attacker.send(attacker.headers_frame(1, attacker.encoder.encode(attacker.request_headers()), end_headers=False))
+        deadline = time.monotonic() + PATIENCE
+        field = 0
+        while time.monotonic() < deadline and not attacker.verdict.refused:
+            attacker.send(ContinuationFrame(1, data=attacker.encoder.encode([(f"x-slow-{field}", "a")])).serialize())
+            attacker.watch(TRICKLE_PAUSE)
+            field += 1
+        return attacker.verdict
+
+
+SLOW_CLIENTS = {
+    "silence_after_tls": (silence_after_tls, "a client that completes TLS and sends nothing"),
+    "half_a_preface": (half_a_preface, "a client that sends half the connection preface"),
+    "slow_header_block": (slow_header_block, f"a header block trickling in one CONTINUATION every {TRICKLE_PAUSE:g} s"),
+}
+
+
+@functools.cache
+def slow_clients_together(endpoint: Endpoint) -> tuple[dict[str, Future], str]:
+    """The three slow clients at once, under one guard: each one's verdict to come (or the error
+    that ended it), and what the guard saw go wrong ("" if nothing). Once per endpoint and test
+    process: a server's attacks all run in one worker (their xdist group)."""
+    with ThreadPoolExecutor(len(SLOW_CLIENTS), thread_name_prefix=f"slow-{endpoint.name}") as clients:
+        try:
+            with guarded(endpoint):
+                running = {name: clients.submit(client, endpoint) for name, (client, _) in SLOW_CLIENTS.items()}
+                wait(running.values())
+        except AssertionError as guard_failure:
+            return running, str(guard_failure)
+    return running, ""
+
+
+def dropped(endpoint: Endpoint, attack: str, observe) -> None:
+    running, guard_failure = slow_clients_together(endpoint)
+    verdict = observe(running[attack].result())
+    assert not guard_failure, guard_failure
     assert verdict.refused, (
-        f"{endpoint}: expected {what} dropped (GOAWAY, RST_STREAM, 408 or close) within {PATIENCE} s, saw {verdict}"
+        f"{endpoint}: expected {SLOW_CLIENTS[attack][1]} dropped (GOAWAY, RST_STREAM, 408 or close) "
+        f"within {PATIENCE} s, saw {verdict}"
     )
 
 
@@ -39,14 +96,12 @@ def dropped(verdict, endpoint, what: str) -> None:
     ),
 )
 def test_silence_after_tls(endpoint, observe):
-    with guarded(endpoint), AbusiveConnection(endpoint, preface=b"") as attacker:
-        dropped(observe(attacker.watch(PATIENCE)), endpoint, "a client that completes TLS and sends nothing")
+    dropped(endpoint, "silence_after_tls", observe)
 
 
 @pytest.mark.parametrize("endpoint", http2_endpoints(GRANIAN_WAITS_FOR_THE_PREFACE))
 def test_half_a_preface(endpoint, observe):
-    with guarded(endpoint), AbusiveConnection(endpoint, preface=PREFACE[: len(PREFACE) // 2]) as attacker:
-        dropped(observe(attacker.watch(PATIENCE)), endpoint, "a client that sends half the connection preface")
+    dropped(endpoint, "half_a_preface", observe)
 
 
 @pytest.mark.parametrize(
@@ -61,16 +116,4 @@ def test_half_a_preface(endpoint, observe):
     ),
 )
 def test_slow_header_block(endpoint, observe):
-    with guarded(endpoint), AbusiveConnection(endpoint) as attacker:
-        attacker.send(attacker.headers_frame(1, attacker.encoder.encode(attacker.request_headers()), end_headers=False))
-        deadline = time.monotonic() + PATIENCE
-        field = 0
-        while time.monotonic() < deadline and not attacker.verdict.refused:
-            attacker.send(ContinuationFrame(1, data=attacker.encoder.encode([(f"x-slow-{field}", "a")])).serialize())
-            attacker.watch(TRICKLE_PAUSE)
-            field += 1
-        dropped(
-            observe(attacker.verdict),
-            endpoint,
-            f"a header block trickling in one CONTINUATION every {TRICKLE_PAUSE:g} s",
-        )
+    dropped(endpoint, "slow_header_block", observe)
