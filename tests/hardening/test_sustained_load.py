@@ -21,20 +21,6 @@ LOAD_SECONDS = 4
 FIRST_LOAD_SECONDS = 1
 SETTLE_PATIENCE = 20  # seconds memory may take to come back after the load
 MEMORY_SLACK = 32 * MIB  # what a container may keep over its memory before the measured load
-# What a server keeps past MEMORY_SLACK by its own design, measured, with the reason.
-KEPT_BY_DESIGN = {
-    "granian_flask": (
-        32 * MIB,
-        "Granian 2.8.7's WSGI pool is 512 Python threads by default (--backpressure, 1024, / 2): "
-        "their memory grows over their first ~15,000 requests, 2-4 MiB for each 512, then holds "
-        "(75 -> 117 MiB over 20,000 requests), and stays once idle threads end; a few seconds of "
-        "warm-up cannot reach that plateau",
-    ),
-}
-
-
-def memory_bound(watch: MemoryWatch) -> int:
-    return watch.before + MEMORY_SLACK + KEPT_BY_DESIGN.get(watch.service, (0, ""))[0]
 
 
 def loads() -> list:
@@ -60,7 +46,7 @@ def test_sustained_load(request, endpoint, protocol):
             for watch in memory:
                 watch.stop()
         for watch in memory:
-            watch.settle(memory_bound(watch), SETTLE_PATIENCE)
+            watch.settle(watch.before + MEMORY_SLACK, SETTLE_PATIENCE)
         record(
             request,
             f"{endpoint.name} {protocol}",
@@ -72,12 +58,8 @@ def test_sustained_load(request, endpoint, protocol):
                 f"{endpoint}: expected every request of {seconds} s of h2load over {protocol} to succeed, "
                 f"saw {load.failed} failed and {load.requests - load.succeeded} not 2xx/3xx of {load.requests}"
             )
-        grown = [
-            f"{watch} (bound {memory_bound(watch) / MIB:.0f} MiB)"
-            for watch in memory
-            if watch.after > memory_bound(watch)
-        ]
+        grown = [str(watch) for watch in memory if watch.after > watch.before + MEMORY_SLACK]
         assert not grown, (
-            f"{endpoint}: expected memory back within {MEMORY_SLACK // MIB} MiB of where it was before the load "
-            f"(more where KEPT_BY_DESIGN says why), {SETTLE_PATIENCE} s after it at most, saw {grown}"
+            f"{endpoint}: expected memory back within {MEMORY_SLACK // MIB} MiB of where it was before the load, "
+            f"{SETTLE_PATIENCE} s after it at most, saw {grown}"
         )
