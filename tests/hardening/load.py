@@ -9,6 +9,8 @@ every request in flight, a different test). h2load cannot be given a CA to verif
 (measure/h2load.py); the probes verify every certificate, this only loads.
 """
 
+import atexit
+import functools
 import subprocess
 import tempfile
 import threading
@@ -16,9 +18,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lab import ROOT, Endpoint
+from lab import Endpoint
 from measure.h2load import PATH, STALL_SECONDS, STREAMS_PER_CONNECTION, Throughput, parse_runs
-from stack import anonymous_memory
+from stack import anonymous_memory, compose, docker
 
 CONNECTIONS = 16  # h2load's connections; over HTTP/2 each carries STREAMS_PER_CONNECTION streams at a time
 REQUESTS_PER_CONNECTION = 32  # per run: a run ends within seconds even on the slowest server
@@ -27,6 +29,20 @@ SAMPLE_EVERY = 0.5  # seconds between two reads of a container's memory
 MIB = 2**20
 LOG, END = "@@ log", "@@ end"  # what the script prints between a run's summary, its request log and the next run
 WARMED = "@@ warmed"  # between the warm-up's runs and the measured ones
+BENCH_LIFETIME = 1800  # seconds a test process's bench container lives at most, should nothing remove it
+
+
+@functools.cache
+def bench_container() -> str:
+    """A bench container for this test process's loads, started once (a container's start
+    costs about a CPU-second and a second on a loaded machine) and removed when the process
+    ends. It ends itself after BENCH_LIFETIME if that removal never comes."""
+    started = compose(
+        "--profile", "bench", "run", "--detach", "--rm", "--no-deps", "bench", "sleep", str(BENCH_LIFETIME)
+    )
+    container = started.stdout.strip()
+    atexit.register(docker, "rm", "--force", container)
+    return container
 
 
 def runs_script(endpoint: Endpoint, protocol: str, warm_seconds: int, seconds: int) -> list[str]:
@@ -41,7 +57,7 @@ def runs_script(endpoint: Endpoint, protocol: str, warm_seconds: int, seconds: i
         "sh",
         "-c",
         'address=$(getent ahostsv4 "$1" | head -n 1 | cut -d " " -f 1); port=$2; '
-        'runs() { end=$(($(date +%s) + $1)); while :; do '
+        "runs() { end=$(($(date +%s) + $1)); while :; do "
         f"timeout {RUN_LIMIT} h2load -c {CONNECTIONS} -n {requests} -N {STALL_SECONDS} {mode} "
         f'--log-file /tmp/requests.log "https://$address:$port{PATH}" 2>&1; '
         f'echo "{LOG}"; cat /tmp/requests.log; echo "{END}"; '
@@ -59,15 +75,14 @@ def h2load(
     endpoint: Endpoint, protocol: str, warm_seconds: int, seconds: int, between: Callable[[], None]
 ) -> tuple[Throughput, Throughput]:
     """h2load at the endpoint over `protocol` ("h2" or "http/1.1") for `warm_seconds`, then
-    `between()` while no load runs, then for `seconds` (each: one run more at most). One
-    container for both: a container's start costs about a CPU-second. Its errors go to a
-    file, not a pipe no one reads while the warm-up's output is read."""
+    `between()` while no load runs, then for `seconds` (each: one run more at most), in the
+    process's bench container. Its errors go to a file, not a pipe no one reads while the
+    warm-up's output is read."""
     with (
         tempfile.TemporaryFile(mode="w+") as error_file,
         subprocess.Popen(
-            ["docker", "compose", "--profile", "bench", "run", "--rm", "--no-deps", "-T", "bench"]
+            ["docker", "exec", "--interactive", bench_container()]
             + runs_script(endpoint, protocol, warm_seconds, seconds),
-            cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=error_file,
