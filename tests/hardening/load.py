@@ -23,7 +23,10 @@ from measure.h2load import PATH, STALL_SECONDS, STREAMS_PER_CONNECTION, Throughp
 from stack import anonymous_memory, compose, docker
 
 CONNECTIONS = 16  # h2load's connections; over HTTP/2 each carries STREAMS_PER_CONNECTION streams at a time
-REQUESTS_PER_CONNECTION = 32  # per run: a run ends within seconds even on the slowest server
+# Per run (128 requests): a run ends within about 2 s even on the slowest server here under
+# the other attacks' load (Gunicorn's HTTP/1.1, 60 req/s), so a window overshoots its time
+# by that at most (runs of 512 made a 1 + 4 s load take 17 s).
+REQUESTS_PER_CONNECTION = 8
 RUN_LIMIT = 60  # seconds one run may take before it is killed (h2load gives up a silent connection sooner)
 SAMPLE_EVERY = 0.5  # seconds between two reads of a container's memory
 MIB = 2**20

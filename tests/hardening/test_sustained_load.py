@@ -14,7 +14,7 @@ from lab import ENDPOINTS
 from load import MIB, MemoryWatch, h2load
 from unharmed import param, record, served_by, unharmed
 
-# Seconds, each at least one run of 512 requests (load.py), whatever the
+# Seconds, each at least one run of 128 requests (load.py), whatever the
 # server's speed: enough for every connection to reach a steady state, and for anything a
 # load leaves behind to show in memory. A longer form can pass its own.
 LOAD_SECONDS = 4
