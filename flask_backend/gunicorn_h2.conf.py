@@ -19,7 +19,7 @@ keyfile = "/run/certs/server.key"
 ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20"
 http_protocols = "h2,h1"
 raw_env = ["SEND_EARLY_HINTS=1"]
-graceful_timeout = 20
+graceful_timeout = 8  # seconds to drain on stop: within Docker's 10, after which it kills
 worker_tmp_dir = "/dev/shm"
 control_socket_disable = True  # Gunicorn 27 would open one under $HOME
 accesslog = "-"
