@@ -44,7 +44,7 @@ def docker(*args: str, timeout: float = 30, check: bool = False) -> subprocess.C
 
 # service -> its container's id, as found once: a container keeps its id when it is stopped,
 # started and restarted, and a run asks for it thousands of times (each docker call costs
-# 30 ms of CPU). Forgotten where compose may make a new one, and where one is gone.
+# 30 ms of CPU). Looked up again once the one known is gone (container_state).
 _container_ids: dict[str, str] = {}
 
 
