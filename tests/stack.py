@@ -131,11 +131,10 @@ def wait_healthy(service: str) -> None:
     """Start the service if it is not running, and wait until its healthcheck passes. Its own
     container, by the docker CLI: tests on different services do this side by side, where
     compose calls on one project race. Compose makes the container only if there is none."""
-    state = container_state(service)
-    if state.endswith("running healthy"):
-        return
-    if state.startswith("no container"):
+    if not container_id(service):
         compose("up", "--detach", "--wait", "--no-deps", service, timeout=180)
+        return
+    if container_state(service).endswith("running healthy"):
         return
     docker("start", container_id(service), check=True)
     state = healthy_again(service, STARTING_PATIENCE)

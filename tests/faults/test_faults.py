@@ -115,7 +115,7 @@ def slow_download_across_a_stop(endpoint, path: str) -> tuple[int, int, str]:
     """GET path over HTTP/2 with a small flow-control window, acknowledged slowly, so
     the response is still in flight when `docker compose stop` signals the server.
     Returns (bytes expected, bytes received, how the stream ended)."""
-    stopper = threading.Thread(target=stop, args=(endpoint.service, 20), daemon=True)
+    stopper = threading.Thread(target=stop, args=(endpoint.service,), daemon=True)  # Docker's 10 s, as make down
     try:
         with open_tls(endpoint, tls_context(["h2"])) as tls:
             connection = new_connection(accept_push=False, stream_window=16 * 1024, connection_window=65535)

@@ -42,11 +42,13 @@ RUNTIME_INIT = "runc:"
 @pytest.mark.parametrize("service", SERVERS)
 def test_every_process_runs_as_the_server_user(service):
     listed = run_in(
-        service,
-        'for status in /proc/[0-9]*/status; do awk \'/^(Name|Uid):/ {printf "%s ", $2} END {print ""}\' $status; done',
-    )
-    processes = [line.split() for line in listed.stdout.splitlines() if len(line.split()) == 2]
-    real_uids = {uid for name, uid in processes if not name.startswith(RUNTIME_INIT)}
+        service, "grep -H -e '^Name:' -e '^Uid:' /proc/[0-9]*/status"
+    ).stdout  # "/proc/7/status:Uid:\t10001 ..."
+    processes: dict[str, dict[str, str]] = {}
+    for line in listed.splitlines():
+        status, field, value = line.split(":", 2)
+        processes.setdefault(status, {})[field] = value.split()[0]
+    real_uids = {found["Uid"] for found in processes.values() if not found["Name"].startswith(RUNTIME_INIT)}
     assert real_uids == {"10001"}, (
         f"{service}: expected every process to run as uid 10001, saw uids {real_uids} in {processes}"
     )

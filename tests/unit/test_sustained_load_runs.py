@@ -1,6 +1,5 @@
 """tests/hardening/load.py's h2load runs, as the bench container's shell runs them, with a
-stand-in h2load on the PATH: every window has a run, however short, and the measured one
-waits for the word to go."""
+stand-in h2load on the PATH: every window has a run, however short."""
 
 import subprocess
 import sys
