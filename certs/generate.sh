@@ -16,6 +16,10 @@
 # 3. The CA lives 10 years: people import it into their browsers, and a new CA would
 #    make them import it again. The lifetime rules are for server certificates; this CA
 #    signs only the lab's (pathlen:0) and its key never leaves certs/.
+# 4. The CA is name-constrained (name_constraints.py): its key can sign for localhost,
+#    the compose service names and private names and addresses, never for a public site.
+#    A CA that permits less than server.cnf names (or anything at all: made before the
+#    constraints) is replaced, and one line says it must be trusted again.
 set -eu
 SERVER_DAYS=90
 RENEW_DAYS=30
@@ -25,7 +29,13 @@ command -v openssl >/dev/null || {
     echo "make certs: openssl is not installed: install it (apt install openssl, brew install openssl) and run make certs again" >&2
     exit 1
 }
+command -v python3 >/dev/null || {
+    echo "make certs: python3 is not installed: install it (apt install python3, brew install python) and run make certs again" >&2
+    exit 1
+}
 umask 077
+# What the CA may sign for, from server.cnf; a public name there stops here, with why.
+constraints=$(python3 name_constraints.py server.cnf)
 
 # Run openssl without its chatter; show the chatter only when it fails.
 quietly() {
@@ -39,7 +49,8 @@ make_ca() {
     quietly openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
         -days 3650 -subj "/CN=h2lab local CA" -keyout ca.key -out ca.crt \
         -addext "basicConstraints=critical,CA:TRUE,pathlen:0" \
-        -addext "keyUsage=critical,keyCertSign,cRLSign"
+        -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -addext "nameConstraints=$constraints"
     chmod 644 ca.crt
 }
 
@@ -87,6 +98,10 @@ renew_what_is_due() {
     if [ ! -e ca.crt ]; then
         make_ca
         echo "make certs: made $folder/ca.crt, valid 10 years (trust it to browse the lab without warnings: see README)"
+    elif ! why=$(python3 name_constraints.py server.cnf ca.crt); then
+        rm -f ca.key ca.srl
+        make_ca
+        echo "make certs: $folder/ca.crt $why: replaced by a CA that signs only for the lab's names; trust it again (make trust, or make browser for its own profile)"
     fi
     why=$(server_due)
     [ -n "$why" ] || return 0

@@ -5,6 +5,7 @@ folder: the lab's own certs/ is never touched.
 """
 
 import importlib.util
+import ipaddress
 import re
 import shutil
 import subprocess
@@ -68,7 +69,7 @@ def made_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]
     """A lab folder whose certificates make certs made from nothing, and what it said."""
     lab = tmp_path_factory.mktemp("made")
     (lab / "certs").mkdir()
-    for name in ("generate.sh", "server.cnf"):
+    for name in ("generate.sh", "server.cnf", "name_constraints.py"):
         shutil.copy2(ROOT / "certs" / name, lab / "certs" / name)
     return lab, make_certs(lab)
 
@@ -182,3 +183,128 @@ def test_preflight_stops_make_up_only_where_make_certs_renews():
         f"expected preflight's EXPIRY_MARGIN to be generate.sh's RENEW_DAYS ({renew_days}), "
         f"it is {preflight.EXPIRY_MARGIN}"
     )
+
+
+# --- the CA's name constraints: trusting it never trusts its key for a public site ---------
+
+
+def signed_by_lab_ca(lab: Path, name: x509.GeneralName) -> Path:
+    """A server certificate for `name`, signed with the lab CA's key, as anyone holding it could."""
+    certs = lab / "certs"
+    ca = certificate(lab, "ca.crt")
+    ca_key = serialization.load_pem_private_key((certs / "ca.key").read_bytes(), password=None)
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.now(timezone.utc)
+    made = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "signed with the lab key")]))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([name]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    path = lab / "other.crt"
+    path.write_bytes(made.public_bytes(serialization.Encoding.PEM))
+    return path
+
+
+def verify(lab: Path, certificate_file: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["openssl", "verify", "-CAfile", str(lab / "certs" / "ca.crt"), str(certificate_file)],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_ca_carries_critical_name_constraints(made_once):
+    lab, _ = made_once
+    constraints = certificate(lab, "ca.crt").extensions.get_extension_for_class(x509.NameConstraints)
+    assert constraints.critical and constraints.value.permitted_subtrees and not constraints.value.excluded_subtrees, (
+        f"expected critical name constraints that permit only the lab's names, saw {constraints}"
+    )
+
+
+PUBLIC_NAMES = [
+    x509.DNSName("example.com"),
+    x509.DNSName("www.google.com"),
+    x509.DNSName("localhost.example.com"),
+    x509.IPAddress(ipaddress.ip_address("8.8.8.8")),
+    x509.IPAddress(ipaddress.ip_address("2001:db8::1")),
+]
+
+
+@pytest.mark.parametrize("name", PUBLIC_NAMES, ids=lambda name: str(name.value))
+def test_a_certificate_for_a_public_name_signed_by_the_lab_ca_fails_verification(made_once, tmp_path, name):
+    lab = tmp_path
+    shutil.copytree(made_once[0], lab, dirs_exist_ok=True)
+    verified = verify(lab, signed_by_lab_ca(lab, name))
+    assert verified.returncode != 0 and "permitted subtree violation" in verified.stdout + verified.stderr, (
+        f"a certificate for {name.value} signed with the lab CA's key: expected openssl to refuse it "
+        f"(permitted subtree violation), it said {verified.stdout.strip()} {verified.stderr.strip()}"
+    )
+
+
+LAB_NAMES = [
+    x509.DNSName("localhost"),
+    x509.DNSName("race.localhost"),
+    x509.DNSName("nginx"),
+    x509.DNSName("laptop.local"),
+    x509.DNSName("room.home.arpa"),
+    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+    x509.IPAddress(ipaddress.ip_address("::1")),
+    x509.IPAddress(ipaddress.ip_address("192.168.1.20")),
+    x509.IPAddress(ipaddress.ip_address("10.1.2.3")),
+]
+
+
+@pytest.mark.parametrize("name", LAB_NAMES, ids=lambda name: str(name.value))
+def test_a_certificate_for_a_lab_or_room_name_verifies(made_once, tmp_path, name):
+    lab = tmp_path
+    shutil.copytree(made_once[0], lab, dirs_exist_ok=True)
+    verified = verify(lab, signed_by_lab_ca(lab, name))
+    assert verified.returncode == 0, f"a certificate for {name.value}: expected it to verify, saw {verified.stdout}"
+
+
+def test_a_ca_made_before_the_constraints_is_replaced_once_in_one_line(lab):
+    certs = lab / "certs"
+    subprocess.run(  # the CA as make certs made it before it was name-constrained
+        ["openssl", "req", "-x509", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+         "-days", "3650", "-subj", "/CN=h2lab local CA", "-keyout", "ca.key", "-out", "ca.crt",
+         "-addext", "basicConstraints=critical,CA:TRUE,pathlen:0", "-addext", "keyUsage=critical,keyCertSign,cRLSign"],
+        cwd=certs, check=True, capture_output=True,
+    )  # fmt: skip
+    said = make_certs(lab)
+    assert len(said) == 2 and "could sign for any name" in said[0] and "trust it again" in said[0], (
+        f"expected one line saying the CA was replaced and must be trusted again, then the server certificate, got {said}"
+    )
+    assert certificate(lab, "ca.crt").extensions.get_extension_for_class(x509.NameConstraints).critical
+    assert make_certs(lab) == [], "expected the new CA kept at the next make certs, with nothing said"
+
+
+def test_a_new_service_name_in_server_cnf_replaces_the_ca(lab):
+    config = lab / "certs" / "server.cnf"
+    config.write_text(config.read_text() + "DNS.99 = new_service\n")
+    said = make_certs(lab)
+    assert len(said) == 2 and "does not permit new_service" in said[0], (
+        f"expected one line saying the CA does not permit the new name and was replaced, got {said}"
+    )
+    assert verify(lab, lab / "certs" / "server.crt").returncode == 0, "expected the new server certificate to verify"
+
+
+@pytest.mark.parametrize("entry", ["DNS.99 = lab.example.com", "IP.99 = 203.0.113.7"])
+def test_a_public_name_in_server_cnf_is_refused_and_nothing_made(lab, entry):
+    config = lab / "certs" / "server.cnf"
+    config.write_text(config.read_text() + entry + "\n")
+    before = {name: (lab / "certs" / name).read_bytes() for name in ("ca.crt", "server.crt")}
+    done = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(lab), "-f", str(ROOT / "Makefile"), "certs"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    value = entry.split("= ")[1]
+    assert done.returncode != 0 and done.stderr.startswith(f"make certs: certs/server.cnf names {value}"), (
+        f"expected make certs to stop with one line naming {value}, saw ({done.returncode}) {done.stderr!r}"
+    )
+    assert {name: (lab / "certs" / name).read_bytes() for name in before} == before, "expected nothing made"

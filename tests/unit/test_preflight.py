@@ -42,7 +42,7 @@ def assert_stops_make_up(result: subprocess.CompletedProcess, *named: str) -> No
 def make_certificates(folder: Path) -> Path:
     """A CA and a server certificate it signs, made as make certs makes them."""
     folder.mkdir()
-    for name in ("generate.sh", "server.cnf"):
+    for name in ("generate.sh", "server.cnf", "name_constraints.py"):
         shutil.copy2(ROOT / "certs" / name, folder / name)
     subprocess.run(["sh", str(folder / "generate.sh")], check=True, capture_output=True)
     return folder
