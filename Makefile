@@ -13,6 +13,9 @@ PARALLEL := -n 4 --dist loadgroup
 # attack at a time, and one more for the faults' network emulator restart.
 SERVICES = $(shell python3 -c 'import endpoints; print(len({e.service for e in endpoints.ENDPOINTS}))')
 BY_SERVICE = -n $(shell echo $$(($(SERVICES) + 1))) --dist loadgroup
+# HTTP/3's UDP ports are published on IPv6 too (compose.yaml says why): the loopback ::1, or
+# every address when LAB_BIND=0.0.0.0 lets a room in.
+export LAB_BIND6 ?= $(if $(filter 0.0.0.0,$(LAB_BIND)),::,::1)
 RUNS ?= 10
 PROFILES ?= rtt50,slow4g,lossy
 

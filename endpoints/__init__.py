@@ -21,6 +21,10 @@ class Endpoint:
     title: str
     protocols: tuple[str, ...]  # ALPN names, in the server's order of preference
     extras: tuple[str, ...] = ()  # "push", "early-hints", "alt-svc"
+    # The server also listens for QUIC on the far port's number, and the network emulator sends
+    # far UDP there, so the server knows which port an HTTP/3 client reached with no Host header
+    # to read it from (nginx 1.26 builds none for HTTP/3) and can name it in Alt-Svc.
+    quic_on_far_port: bool = False
 
     @property
     def pushes(self) -> bool:
@@ -48,7 +52,12 @@ class Endpoint:
 
 
 NGINX_FLASK = Endpoint(
-    8443, "nginx", "nginx → Gunicorn/Flask (HTTP/1.1 upstream)", ("h2", "http/1.1", "h3"), ("alt-svc",)
+    8443,
+    "nginx",
+    "nginx → Gunicorn/Flask (HTTP/1.1 upstream)",
+    ("h2", "http/1.1", "h3"),
+    ("alt-svc",),
+    quic_on_far_port=True,
 )
 HYPERCORN_QUART = Endpoint(
     8444, "quart_backend", "Hypercorn → Quart", ("h2", "http/1.1", "h3"), ("push", "early-hints", "alt-svc")
@@ -88,7 +97,8 @@ def far_routes() -> list[tuple[int, str, str, int]]:
     for endpoint in ENDPOINTS:
         routes.append((endpoint.far_port, "tcp", endpoint.service, endpoint.port))
         if endpoint.http3:
-            routes.append((endpoint.far_port, "udp", endpoint.service, endpoint.port))
+            quic_port = endpoint.far_port if endpoint.quic_on_far_port else endpoint.port
+            routes.append((endpoint.far_port, "udp", endpoint.service, quic_port))
     return routes
 
 

@@ -38,6 +38,7 @@ def site_file(name: str | None = None) -> Response:
 
 
 @app.after_request
-def tell_protocol(response: Response) -> Response:
+def site_headers(response: Response) -> Response:
     response.headers["X-Backend-Protocol"] = request.environ["SERVER_PROTOCOL"]
+    response.headers.update(website.RESPONSE_HEADERS)
     return response

@@ -63,15 +63,16 @@ async def site_file(name: str | None = None) -> Response:
 
 
 @app.after_request
-async def tell_protocol(response: Response) -> Response:
+async def site_headers(response: Response) -> Response:
     response.headers["X-Backend-Protocol"] = f"HTTP/{request.http_version}"
+    response.headers.update(website.RESPONSE_HEADERS)
     return response
 
 
 @app.after_request
 async def alt_svc(response: Response) -> Response:
     """HTTP/3 on the UDP port of the same number as the one the client reached (8444, or the far 9444)."""
-    port = request.host.rpartition(":")[2]
-    if ADVERTISE_HTTP3 and port.isdigit():
-        response.headers["Alt-Svc"] = f'h3=":{port}"; ma=86400'
+    advertised = website.alt_svc(request.host) if ADVERTISE_HTTP3 else None
+    if advertised:
+        response.headers["Alt-Svc"] = advertised
     return response

@@ -34,6 +34,7 @@ def test_serves_the_site_file(path):
     assert response.status_code == 200
     assert body == SITE[path].read_bytes()
     assert response.headers["X-Backend-Protocol"] == "HTTP/2"
+    assert response.headers["Timing-Allow-Origin"] == "*"
 
 
 def test_page_over_http2_promises_its_assets():
@@ -74,7 +75,13 @@ def test_early_hints_middleware_sends_103_only_where_offered(extensions, path, e
 
 @pytest.mark.parametrize(
     "host, expected",
-    [("localhost:8444", 'h3=":8444"; ma=86400'), ("localhost:9444", 'h3=":9444"; ma=86400'), ("localhost", None)],
+    [
+        ("localhost:8444", 'h3=":8444"; ma=86400'),
+        ("localhost:9444", 'h3=":9444"; ma=86400'),
+        ("localhost", None),
+        ("127.0.0.1:9444", None),  # by address: /race's HTTP/2 lane
+        ("[::1]:8444", None),
+    ],
 )
 def test_alt_svc_names_the_port_the_client_reached(host, expected, monkeypatch):
     monkeypatch.setattr(app_module, "ADVERTISE_HTTP3", True)

@@ -1,6 +1,6 @@
 """Check what `make up` needs before docker compose tries anything.
 
-    python3 tools/preflight.py [--certs DIR] [--bind ADDRESS] [--ports 8443/tcp,8443/udp]
+    python3 tools/preflight.py [--certs DIR] [--bind ADDRESS --ports 8443/tcp,8443/udp]
                                [--skip-docker]
 
 In order: a Docker engine answers; the certificates are there, readable, in
@@ -47,6 +47,21 @@ class Port:
 
     def __str__(self) -> str:
         return f"{self.number}/{self.protocol}"
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A port published on one host address."""
+
+    address: str
+    port: Port
+
+    @property
+    def ipv6(self) -> bool:
+        return ":" in self.address
+
+    def __str__(self) -> str:
+        return f"[{self.address}]:{self.port}" if self.ipv6 else f"{self.address}:{self.port}"
 
 
 def run(command: list[str], **options) -> subprocess.CompletedProcess:
@@ -217,14 +232,15 @@ def compose_config() -> dict:
     return json.loads(done.stdout)
 
 
-def published_ports(config: dict) -> list[Port]:
-    """The host ports the services publish, in order, each once."""
-    found: list[Port] = []
+def published_ports(config: dict) -> list[Binding]:
+    """The host addresses and ports the services publish, in order, each once."""
+    found: list[Binding] = []
     for service in config["services"].values():
         for entry in service.get("ports", []):
             port = Port(int(entry["published"]), entry.get("protocol", "tcp"))
-            if port not in found:
-                found.append(port)
+            binding = Binding(entry.get("host_ip") or "0.0.0.0", port)
+            if binding not in found:
+                found.append(binding)
     return found
 
 
@@ -240,15 +256,25 @@ def holder_of(port: Port) -> str:
     return f" ({holder[1]}, pid {holder[2]})" if holder else ""
 
 
-def check_port_free(address: str, port: Port) -> None:
-    where = f"{address}:{port}"
+def address_remedy(binding: Binding) -> str:
+    if binding.address == "::1":
+        return (
+            "this machine has no IPv6 loopback, where the lab also publishes HTTP/3 (browsers try ::1 first "
+            "for localhost): enable IPv6 on lo, or run LAB_BIND6=127.0.0.2 make up (HTTP/3 then needs 127.0.0.1)"
+        )
+    if binding.ipv6:
+        return "set LAB_BIND6 to an IPv6 address of this host (or unset it for ::1) and run make up again"
+    return "set LAB_BIND to an address of this host (or unset it for 127.0.0.1) and run make up again"
+
+
+def check_port_free(binding: Binding) -> None:
+    where, port = str(binding), binding.port
     kind = socket.SOCK_STREAM if port.protocol == "tcp" else socket.SOCK_DGRAM
     try:
-        family, _, _, _, socket_address = socket.getaddrinfo(address.strip("[]"), port.number, type=kind)[0]
+        family, _, _, _, socket_address = socket.getaddrinfo(binding.address, port.number, type=kind)[0]
     except socket.gaierror:
         raise NotReady(
-            f"the bind address {address} is not an address of this host",
-            "set LAB_BIND to one (or unset it for 127.0.0.1) and run make up again",
+            f"the bind address {binding.address} is not an address of this host", address_remedy(binding)
         ) from None
     with socket.socket(family, kind) as probe:
         if kind == socket.SOCK_STREAM:
@@ -263,21 +289,18 @@ def check_port_free(address: str, port: Port) -> None:
                     f"{where} is already in use by another program{holder_of(port)}",
                     "stop it, or free the port, and run make up again",
                 ) from None
-            raise NotReady(
-                f"cannot bind {where} ({error.strerror})",
-                "set LAB_BIND to an address of this host (or unset it for 127.0.0.1) and run make up again",
-            ) from None
+            raise NotReady(f"cannot bind {where} ({error.strerror})", address_remedy(binding)) from None
 
 
-def check_ports(address: str, ports: list[Port], held_by_lab: set[Port]) -> None:
-    if not ports:
+def check_ports(bindings: list[Binding], held_by_lab: set[Port]) -> None:
+    if not bindings:
         raise NotReady(
             "docker compose config publishes no ports",
             'give the services ports: entries in compose.yaml, like - "${LAB_BIND:-127.0.0.1}:8443:8443/udp"',
         )
-    for port in ports:
-        if port not in held_by_lab:
-            check_port_free(address, port)
+    for binding in bindings:
+        if binding.port not in held_by_lab:
+            check_port_free(binding)
 
 
 # --- main -------------------------------------------------------------------------
@@ -289,12 +312,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--bind",
         default=os.environ.get("LAB_BIND") or "127.0.0.1",
-        help="address the ports bind to (LAB_BIND, else 127.0.0.1)",
+        help="with --ports: the address they bind to (LAB_BIND, else 127.0.0.1)",
     )
     parser.add_argument(
         "--ports",
         type=port_list,
-        help="ports to check, e.g. 8443/tcp,8443/udp (default: what docker compose config publishes)",
+        help="ports to check, e.g. 8443/tcp,8443/udp (default: what docker compose config publishes, where)",
     )
     parser.add_argument(
         "--skip-docker",
@@ -308,9 +331,12 @@ def preflight(options: argparse.Namespace) -> None:
     if not options.skip_docker:
         check_docker_engine()
     check_certificates(options.certs.resolve())
-    ports = options.ports if options.ports is not None else published_ports(compose_config())
+    if options.ports is not None:
+        bindings = [Binding(options.bind, port) for port in options.ports]
+    else:
+        bindings = published_ports(compose_config())
     held_by_lab = set() if options.skip_docker else ports_the_lab_publishes_now()
-    check_ports(options.bind, ports, held_by_lab)
+    check_ports(bindings, held_by_lab)
 
 
 def main() -> int:

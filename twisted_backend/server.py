@@ -33,6 +33,8 @@ class SiteFiles(resource.Resource):
     def render_GET(self, request: server.Request) -> bytes:
         path = request.path.decode()
         request.setHeader(b"x-backend-protocol", request.clientproto)
+        for name, value in website.RESPONSE_HEADERS.items():
+            request.setHeader(name.encode(), value.encode())
         if path == website.HEALTH_PATH:
             return b"ok\n"
         file = website.file_for(path)

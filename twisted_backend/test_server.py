@@ -22,6 +22,7 @@ def test_serves_the_site_file(path):
     request = get(path)
     assert request.responseCode in (None, 200)
     assert b"".join(request.written) == SITE[path].read_bytes()
+    assert request.responseHeaders.getRawHeaders(b"timing-allow-origin") == [b"*"]
 
 
 def test_unknown_path_is_404():

@@ -7,6 +7,7 @@ protocol and the server, never the content. The stylesheet and scripts come
 from Debian's libjs-bootstrap5 and libjs-jquery, installed in every image.
 """
 
+import ipaddress
 from pathlib import Path
 
 from website import tiles
@@ -43,6 +44,27 @@ HEALTH_PATH = "/healthz"
 
 # What a server that sends 103 Early Hints says before the page: preload its assets.
 PRELOAD_LINKS = [f"<{path}>; rel=preload; as={'style' if path.endswith('.css') else 'script'}" for path in ASSETS]
+
+
+# On every response: the page may read the timing of what it loads from another of the lab's
+# origins (Resource Timing: when each request started, its first byte, and nextHopProtocol,
+# which a browser hides from a cross-origin page without this). /race reads them for its lanes.
+RESPONSE_HEADERS = {"Timing-Allow-Origin": "*"}
+
+
+def alt_svc(host: str) -> str | None:
+    """Alt-Svc for a request to `host` (its Host or :authority, with the port): HTTP/3 on the
+    UDP port of that number (8444, or the far 9444). None when there is no port, or when the
+    client came by address (127.0.0.1, [::1]): the lab offers HTTP/3 to its names only, so that
+    /race can keep one lane on HTTP/2 to the same server. nginx's alt_svc.conf says the same."""
+    name, _, port = host.rpartition(":")
+    if not port.isdigit() or not name:
+        return None
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return f'h3=":{port}"; ma=86400'
+    return None
 
 
 def file_for(path: str) -> Path | None:

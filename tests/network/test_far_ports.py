@@ -44,8 +44,11 @@ def test_http3_through_the_far_udp_port(endpoint):
     response = h3_get_all(endpoint.far_host, endpoint.far_port, ["/"], ca_file=str(CA_FILE), server_name="localhost")[
         "/"
     ]
-    assert response.status == 200, (
-        f"{endpoint} far udp {endpoint.far_port}: expected 200 over h3, saw {response.status}"
+    alt_svc = dict(response.headers).get("alt-svc", "")
+    seen = (response.status, f'h3=":{endpoint.far_port}"' in alt_svc)
+    assert seen == (200, True), (
+        f"{endpoint} far udp {endpoint.far_port}: expected 200 over h3 with Alt-Svc naming the far port, "
+        f"saw {response.status} and Alt-Svc {alt_svc!r}"
     )
 
 

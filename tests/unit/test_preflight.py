@@ -102,7 +102,7 @@ def test_good_certificates_and_a_free_port_pass_silently(certs: Path, free_tcp_p
     assert (result.returncode, result.stderr) == (0, ""), f"expected a silent pass, got {result}"
 
 
-def test_the_ports_are_what_compose_publishes() -> None:
+def test_the_ports_are_what_compose_publishes_where_it_publishes_them() -> None:
     spec = importlib.util.spec_from_file_location("preflight", PREFLIGHT)
     preflight = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(preflight)
@@ -110,21 +110,23 @@ def test_the_ports_are_what_compose_publishes() -> None:
         "services": {
             "nginx": {
                 "ports": [
-                    {"published": "8443", "target": 8443, "protocol": "tcp"},
-                    {"published": "8443", "target": 8443, "protocol": "udp"},
+                    {"published": "8443", "target": 8443, "protocol": "tcp", "host_ip": "127.0.0.1"},
+                    {"published": "8443", "target": 8443, "protocol": "udp", "host_ip": "127.0.0.1"},
+                    {"published": "8443", "target": 8443, "protocol": "udp", "host_ip": "::1"},
                 ]
             },
             "flask_backend": {},
             "twisted_backend": {
                 "ports": [
                     {"published": "8446", "target": 8446, "protocol": "tcp"},
-                    {"published": "8443", "target": 8443, "protocol": "tcp"},
+                    {"published": "8443", "target": 8443, "protocol": "tcp", "host_ip": "127.0.0.1"},
                 ]
             },
         }
     }
     ports = [str(port) for port in preflight.published_ports(config)]
-    assert ports == ["8443/tcp", "8443/udp", "8446/tcp"], f"expected each published port once, in order, got {ports}"
+    expected = ["127.0.0.1:8443/tcp", "127.0.0.1:8443/udp", "[::1]:8443/udp", "0.0.0.0:8446/tcp"]
+    assert ports == expected, f"expected each published address and port once, in order, got {ports}"
 
 
 # --- a. Docker ----------------------------------------------------------------------
@@ -221,6 +223,14 @@ def test_a_udp_port_in_use(certs: Path) -> None:
         port = holder.getsockname()[1]
         result = run_preflight("--skip-docker", "--certs", str(certs), "--bind", "127.0.0.1", "--ports", f"{port}/udp")
     assert_stops_make_up(result, f"127.0.0.1:{port}/udp is already in use", "free the port")
+
+
+def test_a_udp_port_in_use_on_the_ipv6_loopback(certs: Path) -> None:
+    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as holder:
+        holder.bind(("::1", 0))
+        port = holder.getsockname()[1]
+        result = run_preflight("--skip-docker", "--certs", str(certs), "--bind", "::1", "--ports", f"{port}/udp")
+    assert_stops_make_up(result, f"[::1]:{port}/udp is already in use", "free the port")
 
 
 def test_a_bind_address_not_of_this_host(certs: Path, free_tcp_port: int) -> None:

@@ -155,3 +155,20 @@ def test_the_race_page_knows_what_it_shows_of_every_lane():
     ]
     assert not incomplete, f"/race: expected port, far port, title and protocols for every lane, saw {incomplete}"
     assert json.loads(race.page().split("const settings = ")[1].split(";\n")[0]) == race.settings()
+
+
+@pytest.mark.parametrize(
+    "host, expected",
+    [
+        ("localhost:8444", 'h3=":8444"; ma=86400'),
+        ("localhost:9444", 'h3=":9444"; ma=86400'),
+        ("laptop.local:8454", 'h3=":8454"; ma=86400'),
+        ("localhost", None),
+        ("127.0.0.1:9444", None),
+        ("[::1]:8444", None),
+        (":8444", None),
+    ],
+)
+def test_alt_svc_names_the_port_reached_and_only_to_names(host, expected):
+    seen = website.alt_svc(host)
+    assert seen == expected, f"a request to {host}: expected Alt-Svc {expected!r}, saw {seen!r}"
