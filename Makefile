@@ -70,7 +70,7 @@ hardening: $(VENV)/installed .lab-up  ## Attack every endpoint, load it, check c
 	$(PYTEST) $(BY_SERVICE) tests/hardening
 
 .PHONY: network-test
-network-test: $(VENV)/installed .lab-up  ## Calibrate the far network against physics; race page in Chromium (needs make up)
+network-test: $(VENV)/installed .lab-up  ## Calibrate the far network against physics; the race in Chromium and Firefox as make browser starts them (needs make up)
 	$(COMPOSE) --profile bench build --quiet bench
 	$(PYTEST) tests/network
 
@@ -91,6 +91,23 @@ bench: .lab-up  ## Measure cost and scale near (h2load, cgroups), page loads and
 	@# Cost and scale first, on the host: it reads each container's cgroup through docker exec.
 	python3 -m bench.scale $(if $(QUICK),--quick) --out results
 	$(COMPOSE) --profile bench run --rm --no-deps bench python3 -m bench $(if $(QUICK),--quick,--runs $(RUNS) --profiles $(PROFILES))
+
+# Only as typed after make (make browser BROWSER=firefox): many desktops export BROWSER for
+# other programs (xdg-open, a path), which must not choose make browser's.
+given = $(if $(filter command line,$(origin $(1))),$(2))
+
+.PHONY: browser
+browser: $(VENV)/installed $(CERTS) .lab-up  ## Your Chromium, Chrome or Firefox in a profile of the lab's: CA trusted there only, HTTP/3 (BROWSER= URL=; HEADLESS=1: the race as JSON)
+	@$(VENV)/bin/python -m browsers open $(call given,BROWSER,--browser '$(BROWSER)') $(call given,URL,--url '$(URL)') \
+		$(if $(HEADLESS),--headless) $(call given,PROFILE_DIR,--profile-dir '$(PROFILE_DIR)')
+
+.PHONY: trust
+trust: $(CERTS)  ## Trust the lab's CA in this machine's stores and browsers, as mkcert does (SYSTEM=0: browsers only)
+	@python3 -m browsers trust $(if $(filter 0,$(SYSTEM)),--no-system)
+
+.PHONY: untrust
+untrust:  ## Remove exactly what make trust added
+	@python3 -m browsers untrust
 
 .PHONY: network
 network: .lab-up  ## Show the far network (ports 9443-9451); change it live: PROFILE=slow4g, or RTT= RATE= LOSS=

@@ -17,6 +17,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from made_certs import SOURCES
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_DAYS = 90
 RENEW_DAYS = 30
@@ -69,7 +71,7 @@ def made_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]
     """A lab folder whose certificates make certs made from nothing, and what it said."""
     lab = tmp_path_factory.mktemp("made")
     (lab / "certs").mkdir()
-    for name in ("generate.sh", "server.cnf", "name_constraints.py"):
+    for name in SOURCES:
         shutil.copy2(ROOT / "certs" / name, lab / "certs" / name)
     return lab, make_certs(lab)
 

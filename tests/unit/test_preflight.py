@@ -19,6 +19,8 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
+from made_certs import make_certificates
+
 ROOT = Path(__file__).resolve().parents[2]
 PREFLIGHT = ROOT / "tools" / "preflight.py"
 
@@ -37,15 +39,6 @@ def assert_stops_make_up(result: subprocess.CompletedProcess, *named: str) -> No
     assert lines[0].startswith("make up: "), f"expected 'make up: ...', got {lines[0]!r}"
     for words in named:
         assert words in lines[0], f"expected {words!r} in {lines[0]!r}"
-
-
-def make_certificates(folder: Path) -> Path:
-    """A CA and a server certificate it signs, made as make certs makes them."""
-    folder.mkdir()
-    for name in ("generate.sh", "server.cnf", "name_constraints.py"):
-        shutil.copy2(ROOT / "certs" / name, folder / name)
-    subprocess.run(["sh", str(folder / "generate.sh")], check=True, capture_output=True)
-    return folder
 
 
 @pytest.fixture(scope="module")

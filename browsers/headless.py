@@ -1,0 +1,41 @@
+"""make browser HEADLESS=1: the same profile and command line, no window; what the page
+reported, as JSON. On /race, the race once it is done; on any other page, its navigation and
+resources (the protocol of each). Beside it, every host the browser reached: a lab profile
+reaches only the lab."""
+
+import json
+
+RACE_TIMEOUT_S = 150  # the slowest profile (slow4g) runs three lanes of 120 tiles each
+
+# An async function: waits for the page's load, then for the race where there is one.
+REPORT = """async () => {
+  const pause = (ms) => new Promise((done) => setTimeout(done, ms));
+  const until = Date.now() + RACE_TIMEOUT_MS;
+  while (document.readyState !== "complete") await pause(50);
+  if (window.race) {
+    while (!window.race.done && Date.now() < until) await pause(100);
+    return { race: window.race };
+  }
+  const navigation = performance.getEntriesByType("navigation")[0];
+  return { page: {
+    url: location.href, protocol: navigation.nextHopProtocol, load_ms: navigation.loadEventEnd,
+    resources: performance.getEntriesByType("resource").map((r) => ({ url: r.name, protocol: r.nextHopProtocol })),
+  } };
+}""".replace("RACE_TIMEOUT_MS", str(RACE_TIMEOUT_S * 1000))
+
+
+def host_of(name: str) -> str:
+    """The host a resolver was asked for: 'https://localhost:8443' and '_8443._https.localhost'
+    (an HTTPS record's name) both mean localhost."""
+    host = name.split("://", 1)[-1].split("/", 1)[0]
+    if host.startswith("["):
+        return host[1 : host.index("]")]
+    host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    labels = host.split(".")
+    while len(labels) > 2 and labels[0].startswith("_"):
+        labels = labels[1:]
+    return ".".join(labels)
+
+
+def report(browser: str, version: str, folder: str, reported: dict, hosts: set[str]) -> str:
+    return json.dumps({"browser": browser, "version": version, "profile": folder, "hosts": sorted(hosts), **reported})

@@ -1,0 +1,117 @@
+"""/race in the audience's browsers: headless Chromium and Firefox as `make browser HEADLESS=1`
+starts them (the lab's profile, its CA trusted there and no certificate flag beyond it), across
+the far network at rtt50. Each lane reports the protocol the browser used: http/1.1 on the
+baseline, h2, and h3 on the servers that speak it; each has the timing of all 120 tiles; and
+the browser reached nothing but the lab."""
+
+import json
+import subprocess
+
+import pytest
+
+from endpoints import ENDPOINTS, HTTP11_BASELINE
+from far import network
+from lab import ROOT
+from website import tiles
+
+BROWSERS = ["chromium", "firefox"]
+HTTP3_CONTENDERS = [endpoint for endpoint in ENDPOINTS if endpoint.http3]
+LAB_HOSTS = {"localhost", "127.0.0.1", "::1"}
+# Tiles a lane may lose, by (browser, lane, server), and why. Firefox 153 gives up on an image
+# whose first piece of body is too short to tell its type (it then cancels the stream), and
+# Hypercorn's HTTP/3 (aioquic) now and then ends a QUIC packet one byte into a tile's DATA:
+# one tile in about 1 race of 5, seen in Firefox's own log. Never over TCP, over nginx's
+# HTTP/3, or in Chromium. docs/network.md says more.
+KNOWN_LOSSES = {("firefox", "h3", "quart_backend"): 1}
+TILE_TIMES = ("start", "request", "first_byte", "end")
+
+
+def make_browser(browser: str, url: str, profile) -> dict:
+    done = subprocess.run(
+        ["make", "--no-print-directory", "browser", "HEADLESS=1", f"BROWSER={browser}", f"URL={url}",
+         f"PROFILE_DIR={profile}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, (
+        f"make browser HEADLESS=1 BROWSER={browser}: expected success, saw {done.stderr.strip()}"
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def races(tmp_path_factory) -> dict:
+    """(browser, contender's far port) -> what make browser HEADLESS=1 printed, at rtt50."""
+    seen = {}
+    with network("rtt50"):
+        for browser in BROWSERS:
+            profile = tmp_path_factory.mktemp(browser)
+            for contender in HTTP3_CONTENDERS:
+                url = f"https://localhost:{contender.port}/race?contender={contender.far_port}"
+                seen[browser, contender.far_port] = make_browser(browser, url, profile)
+    return seen
+
+
+CASES = [(browser, contender) for browser in BROWSERS for contender in HTTP3_CONTENDERS]
+IDS = [f"{browser}-{contender.far_port}-{contender.service}" for browser, contender in CASES]
+
+
+def lost(browser: str, lane: dict, contender) -> int:
+    """Tiles this lane may lose (KNOWN_LOSSES); none anywhere else."""
+    service = contender.service if lane["port"] == contender.far_port else HTTP11_BASELINE.service
+    return KNOWN_LOSSES.get((browser, lane["kind"], service), 0)
+
+
+@pytest.mark.parametrize("browser, contender", CASES, ids=IDS)
+def test_each_lane_says_the_protocol_the_browser_used(races, browser, contender):
+    race = races[browser, contender.far_port]["race"]
+    seen = [(lane["port"], lane["protocol"]) for lane in race["lanes"]]
+    expected = [(HTTP11_BASELINE.far_port, "http/1.1"), (contender.far_port, "h2"), (contender.far_port, "h3")]
+    assert seen == expected, (
+        f"/race in {browser} against {contender.title}: expected lanes (port, protocol the browser reported) "
+        f"{expected}, saw {seen}"
+    )
+    failed = [
+        (lane["kind"], lane["failed"]) for lane in race["lanes"] if lane["failed"] > lost(browser, lane, contender)
+    ]
+    assert not failed, (
+        f"/race in {browser} against {contender.title}: expected every tile loaded, lanes {failed} lost some"
+    )
+
+
+@pytest.mark.parametrize("browser, contender", CASES, ids=IDS)
+def test_every_lane_has_the_timing_of_all_120_tiles(races, browser, contender):
+    for lane in races[browser, contender.far_port]["race"]["lanes"]:
+        named = sorted(tile["name"] for tile in lane["tiles"])
+        ordered = [tile for tile in lane["tiles"] if 0 <= tile["request"] <= tile["first_byte"] <= tile["end"]]
+        assert named == sorted(tiles.NAMES) and len(ordered) >= len(tiles.NAMES) - lane["failed"], (
+            f"/race in {browser}, {lane['kind']} lane to {lane['port']}: expected the request, first byte and end "
+            f"of each of the {len(tiles.NAMES)} tiles that loaded ({lane['failed']} failed), in order, "
+            f"saw {len(named)} tiles, {len(ordered)} in order"
+        )
+        assert lane["connections"] >= 1 and lane["max_in_flight"] >= 1, f"{browser}: no connection grouping: {lane}"
+
+
+@pytest.mark.parametrize("browser", BROWSERS)
+def test_http2_beats_http11_and_the_page_names_the_network(races, browser):
+    race = races[browser, HTTP3_CONTENDERS[0].far_port]["race"]
+    lanes = {lane["kind"]: lane for lane in race["lanes"]}
+    assert lanes["h2"]["ms"] < lanes["http/1.1"]["ms"], (
+        f"/race in {browser} at rtt50: expected HTTP/2 faster than HTTP/1.1, "
+        f"saw {lanes['h2']['ms']} ms against {lanes['http/1.1']['ms']} ms"
+    )
+    assert lanes["http/1.1"]["max_in_flight"] <= 6 < lanes["h2"]["max_in_flight"], (
+        f"/race in {browser}: expected at most 6 HTTP/1.1 requests in flight and more over HTTP/2, "
+        f"saw {lanes['http/1.1']['max_in_flight']} and {lanes['h2']['max_in_flight']}"
+    )
+    assert (race["profile"] or {}).get("name") == "rtt50" and "rtt50" in race["network_shown"], (
+        f"/race in {browser}: expected the page to name the network in force (rtt50), saw {race['network_shown']!r}"
+    )
+
+
+@pytest.mark.parametrize("browser", BROWSERS)
+def test_the_lab_profile_reaches_nothing_but_the_lab(races, browser):
+    reached = set().union(*(races[browser, c.far_port]["hosts"] for c in HTTP3_CONTENDERS))
+    assert reached and reached <= LAB_HOSTS, (
+        f"make browser's {browser} profile: expected it to look up and connect to the lab only "
+        f"({sorted(LAB_HOSTS)}), saw {sorted(reached)}"
+    )
