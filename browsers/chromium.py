@@ -46,6 +46,7 @@ QUIET = [
     "--use-mock-keychain",
     "--disable-features=Translate,OptimizationHints,MediaRouter,NetworkTimeServiceQuerying,"
     "AutofillServerCommunication,CertificateTransparencyComponentUpdater",
+    "--test-type",  # no infobar warning about the next flag on the presenter's screen
     "--host-resolver-rules=MAP * ~NOTFOUND, " + ", ".join(f"EXCLUDE {name}" for name in LAB_NAMES + ROOM_ADDRESSES),
 ]
 
@@ -71,6 +72,10 @@ def prepare(browser: Browser, folder: Path, ca_file: Path, server_certificate: P
         nss.trust_ca(home / ".pki" / "nssdb", ca_file)
         return [], {"HOME": str(home)}
     return [f"--ignore-certificate-errors-spki-list={spki_hash(server_certificate.read_text())}"], {}
+
+
+def http3_note() -> str:
+    return f"HTTP/3 forced on {', '.join(profiles.quic_origins())}"
 
 
 def command(browser: Browser, folder: Path, url: str, trust_arguments: list[str], headless: bool) -> list[str]:

@@ -108,6 +108,10 @@ def prepare(browser: Browser, folder: Path, ca_file: Path, server_certificate: P
     return [], {"MOZ_REMOTE_SETTINGS_DEVTOOLS": "1"}
 
 
+def http3_note() -> str:
+    return "HTTP/3 learnt from Alt-Svc, and kept with the lab's root"
+
+
 def command(browser: Browser, folder: Path, url: str, trust_arguments: list[str], headless: bool) -> list[str]:
     arguments = [str(browser.executable), "--no-remote", "--profile", str(folder)]
     if headless:

@@ -68,6 +68,6 @@ def open_browser(name: str | None, url: str, in_headless: bool, chosen_folder: P
     trust = "its own NSS database" if not trust_arguments else "the server key's SPKI, for this profile only"
     return "\n".join([
         f"make browser: {shown_version}, in the lab's own profile ({folder})",
-        f"  the lab's CA trusted there only ({trust}); HTTP/3 on {', '.join(profiles.quic_origins())}",
+        f"  the lab's CA trusted there only ({trust}); {family.http3_note()}",
         f"  opening {url} (its log: {folder / 'browser.log'})",
     ])  # fmt: skip

@@ -7,8 +7,8 @@
 Trusting the lab's CA must never let its key sign a certificate for a public site.
 So the CA is made with critical name constraints (RFC 5280 4.2.1.10), which OpenSSL,
 NSS (Firefox, Chromium on Linux), Chromium's own verifier and macOS enforce:
-  1. the names of server.cnf that are single labels (the compose service names), each
-     covering itself and the names under it;
+  1. the names of server.cnf that are single labels (the compose services' host names),
+     each covering itself and the names under it;
   2. the names reserved for private use, with everything under them: localhost (RFC 6761),
      local (mDNS, RFC 6762), home.arpa (RFC 8375), internal (ICANN, 2024), test (RFC 2606);
   3. loopback, private and link-local addresses, IPv4 and IPv6.
@@ -59,6 +59,11 @@ def permitted_dns(names: list[str]) -> list[str]:
     permitted = list(PRIVATE_SUFFIXES)
     for name in names:
         name = name.lower().rstrip(".")
+        if not re.fullmatch(r"[a-z0-9.*-]+", name):
+            raise PublicName(
+                f"{WHERE} names {name}, which is not a host name (letters, digits, '-' and '.' only): "
+                f"verifiers that check the CA's name constraints refuse it; use {re.sub(r'[^a-z0-9.-]', '-', name)}"
+            )
         if any(under(name, suffix) for suffix in PRIVATE_SUFFIXES):
             continue
         if "." in name or "*" in name:

@@ -50,6 +50,12 @@ class Endpoint:
     def far_port(self) -> int:
         return self.port + FAR_OFFSET
 
+    @property
+    def host_name(self) -> str:
+        """The service's name as a TLS host name on the compose network: a host name has no "_",
+        so compose.yaml gives quart_backend the alias quart-backend, and certs/server.cnf names it."""
+        return self.service.replace("_", "-")
+
 
 NGINX_FLASK = Endpoint(
     8443,

@@ -23,7 +23,7 @@ class Endpoint(endpoints.Endpoint):
 
     @property
     def host(self) -> str:
-        return self.service if ON_COMPOSE_NETWORK else "localhost"
+        return self.host_name if ON_COMPOSE_NETWORK else "localhost"
 
     @property
     def far_host(self) -> str:

@@ -61,6 +61,7 @@ PROTOCOL, FRAME_SIZE, FLOW_CONTROL, COMPRESSION, STREAM_CLOSED, REFUSED = (
     ErrorCodes.REFUSED_STREAM,
 )
 UNKNOWN_FRAME_TYPE, UNKNOWN_SETTING = 0xFA, 0xFAFA
+PRIORITY_CHAIN = 120  # the /race lanes' tiles: a browser's requests for one page
 PING_PAYLOAD = b"8 bytes!"
 
 
@@ -165,6 +166,22 @@ FRAME_SIZES = [
         "priority-of-4-bytes",
         stream_error("RFC 9113 6.3", FRAME_SIZE),
         lambda c: open_stream(c) + raw_frame(PRIORITY, NO_FLAGS, 1, b"\x00\x00\x00\x03"),
+    ),
+    Case(
+        # Chromium makes each request depend on the one before it, a chain as long as the page has
+        # requests, and reprioritizes some as the page lays them out. A stream made to depend on
+        # one of its own dependants is no error: that dependant moves first (RFC 7540 5.3.3).
+        # RFC 9113 deprecates the scheme, but a server must still read the frames, and may ignore them.
+        "priority-onto-its-own-dependant-120-deep",
+        ignored("RFC 9113 5.3.2; RFC 7540 5.3.3"),
+        lambda c: (
+            b"".join(
+                raw_frame(PRIORITY, NO_FLAGS, stream, (stream - 2).to_bytes(4, "big") + b"\x0f")
+                for stream in range(5, 5 + 2 * PRIORITY_CHAIN, 2)
+            )
+            + raw_frame(PRIORITY, NO_FLAGS, 3, (3 + 2 * PRIORITY_CHAIN).to_bytes(4, "big") + b"\x0f")
+            + request(c, 1)
+        ),
     ),
     Case(
         "data-padding-over-its-length",
@@ -451,11 +468,22 @@ GRANIAN_FLAWS = (
         "(405 to this POST) and the stream is never reset",
     }
 )
+
+
+def deep_priority_flaw(server: str) -> dict[str, str]:
+    """What Chromium's /race HTTP/2 lane to Hypercorn hit (docs/hardening.md)."""
+    return {
+        "priority-onto-its-own-dependant-120-deep": f"{server}: its priority tree checks for a loop by walking "
+        "at most 100 parents up, and takes a chain deeper than that for one: PriorityLoop, unhandled (a traceback), "
+        "the connection dropped with every stream on it"
+    }
+
+
 KNOWN_FAILURES: dict[str, dict[str, str]] = {
     "nginx": NGINX_FLAWS,
-    "quart_backend": built_on_h2("Hypercorn 0.18.0"),
+    "quart_backend": built_on_h2("Hypercorn 0.18.0") | deep_priority_flaw("Hypercorn 0.18.0 (priority 2.0.0)"),
     "gunicorn_h2": built_on_h2("Gunicorn 27.0.1"),
-    "twisted_backend": built_on_h2("Twisted 26.10.0"),
+    "twisted_backend": built_on_h2("Twisted 26.10.0") | deep_priority_flaw("Twisted 26.10.0 (priority 1.3.0)"),
     "granian_flask": GRANIAN_FLAWS,
     "granian_quart": GRANIAN_FLAWS,
 }

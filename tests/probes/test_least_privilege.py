@@ -81,10 +81,15 @@ def test_flask_backend_is_not_published_to_the_host():
 
 @pytest.mark.parametrize("service", SERVERS)
 def test_published_ports_bind_to_loopback_unless_told_otherwise(service):
-    expected = os.environ.get("LAB_BIND", "127.0.0.1")  # LAB_BIND opens them to a workshop room
+    """TCP on LAB_BIND (127.0.0.1); UDP (HTTP/3) there and on LAB_BIND6 (::1) too."""
+    ipv4 = os.environ.get("LAB_BIND", "127.0.0.1")  # LAB_BIND opens them to a workshop room
+    ipv6 = os.environ.get("LAB_BIND6", "::" if ipv4 == "0.0.0.0" else "::1")
     published = inspect(service)["NetworkSettings"]["Ports"]
-    addresses = {binding["HostIp"] for bindings in published.values() if bindings for binding in bindings}
-    assert addresses <= {expected}, f"{service}: expected ports bound to {expected} only, saw {addresses}"
+    seen = {
+        (port.split("/")[1], binding["HostIp"]) for port, bindings in published.items() for binding in bindings or []
+    }
+    expected = {("tcp", ipv4), ("udp", ipv4), ("udp", ipv6)}
+    assert seen <= expected, f"{service}: expected TCP bound to {ipv4} only, UDP to {ipv4} and {ipv6}, saw {seen}"
 
 
 def _key_fingerprints() -> dict[str, bytes]:

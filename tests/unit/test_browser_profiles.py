@@ -109,15 +109,13 @@ def test_a_replaced_ca_replaces_the_old_one_in_the_profile(certs, tmp_path):
     assert nss.lab_ca_fingerprint(folder) == nss.fingerprint((certs / "ca.crt").read_text())
 
 
-@pytest.mark.parametrize(
-    "family, lock, target",
-    [
-        ("chromium", "SingletonLock", f"{socket.gethostname()}-{os.getpid()}"),
-        ("firefox", "lock", f"127.0.1.1:+{os.getpid()}"),
-    ],
-)
-def test_a_profile_in_use_is_refused_in_one_line(tmp_path, family, lock, target):
-    (tmp_path / lock).symlink_to(target)
+LOCKS = {"chromium": ("SingletonLock", f"{socket.gethostname()}-{{pid}}"), "firefox": ("lock", "127.0.1.1:+{pid}")}
+
+
+@pytest.mark.parametrize("family", LOCKS)
+def test_a_profile_in_use_is_refused_in_one_line(tmp_path, family):
+    lock, target = LOCKS[family]
+    (tmp_path / lock).symlink_to(target.format(pid=os.getpid()))
     browser = CHROMIUM if family == "chromium" else FIREFOX
     with pytest.raises(Stop, match=rf"already running with the lab's profile \(pid {os.getpid()}"):
         profiles.check_not_in_use(browser, tmp_path)

@@ -288,9 +288,9 @@ def test_a_ca_made_before_the_constraints_is_replaced_once_in_one_line(lab):
 
 def test_a_new_service_name_in_server_cnf_replaces_the_ca(lab):
     config = lab / "certs" / "server.cnf"
-    config.write_text(config.read_text() + "DNS.99 = new_service\n")
+    config.write_text(config.read_text() + "DNS.99 = new-service\n")
     said = make_certs(lab)
-    assert len(said) == 2 and "does not permit new_service" in said[0], (
+    assert len(said) == 2 and "does not permit new-service" in said[0], (
         f"expected one line saying the CA does not permit the new name and was replaced, got {said}"
     )
     assert verify(lab, lab / "certs" / "server.crt").returncode == 0, "expected the new server certificate to verify"
@@ -310,3 +310,30 @@ def test_a_public_name_in_server_cnf_is_refused_and_nothing_made(lab, entry):
         f"expected make certs to stop with one line naming {value}, saw ({done.returncode}) {done.stderr!r}"
     )
     assert {name: (lab / "certs" / name).read_bytes() for name in before} == before, "expected nothing made"
+
+
+def test_every_tls_service_is_in_the_certificate_by_a_host_name_compose_gives_it():
+    """LAB_NETWORK=1 probes reach each service by its host name (no "_"): the certificate must name
+    it, and compose must answer for it (the service name itself, or an alias)."""
+    import endpoints
+
+    config = (ROOT / "certs" / "server.cnf").read_text()
+    compose = (ROOT / "compose.yaml").read_text()
+    named = set(re.findall(r"^DNS\.\d+ = (\S+)$", config, re.MULTILINE))
+    for endpoint in endpoints.ENDPOINTS:
+        block = re.search(rf"^  {endpoint.service}:\n(.*?)(?=^  \w|\Z)", compose, re.MULTILINE | re.DOTALL)[1]
+        answered = endpoint.host_name == endpoint.service or f"aliases: [{endpoint.host_name}]" in block
+        assert endpoint.host_name in named and answered, (
+            f"{endpoint.service}: expected its host name {endpoint.host_name} in certs/server.cnf and answered on the "
+            f"compose network, saw it {'named' if endpoint.host_name in named else 'not named'} and "
+            f"{'answered' if answered else 'no alias'}"
+        )
+
+
+def test_a_name_no_verifier_takes_is_refused():
+    config = (ROOT / "certs" / "server.cnf").read_text() + "DNS.99 = flask_backend\n"
+    spec = importlib.util.spec_from_file_location("name_constraints", ROOT / "certs" / "name_constraints.py")
+    name_constraints = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(name_constraints)
+    with pytest.raises(name_constraints.PublicName, match="flask_backend, which is not a host name.*flask-backend"):
+        name_constraints.openssl_value(config)

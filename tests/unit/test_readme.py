@@ -73,3 +73,15 @@ def test_readme_starts_fast():
         f"saw it at line {quick_start + 1} of {len(lines)}"
     )
     assert "README_" not in README, "README: a placeholder is left unfilled"
+
+
+@pytest.mark.parametrize("name, text", EVERY_TEXT.items(), ids=list(EVERY_TEXT))
+def test_every_file_a_command_names_exists(name, text):
+    """The commands shown (a `$ ` line, or a line of a sh block) name only files the repository has."""
+    blocks = re.findall(r"```(?:sh)?\n(.*?)```", text, re.DOTALL)
+    commands = [line for block in blocks for line in block.splitlines() if line.startswith("$ ") or "make " in line]
+    named = {
+        path for line in commands for path in re.findall(r"\b((?:tests|tools|browsers|bench|website)/[\w./-]+)", line)
+    }
+    missing = sorted(path for path in named if not (ROOT / path).exists())
+    assert not missing, f"{name}: its commands name files the repository does not have: {missing}"
