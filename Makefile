@@ -58,7 +58,7 @@ test: unit probes hardening network-test faults app-units  ## Everything: unit t
 unit: $(VENV)/installed  ## Lint, and the tests that need no Docker at all (seconds)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(PYTEST) tests/unit
+	$(PYTEST) -n 2 tests/unit  # two workers: certutil and openssl runs, mostly waiting
 
 .PHONY: probes
 probes: $(VENV)/installed .lab-up  ## Probe every endpoint on the wire (needs make up)
@@ -97,8 +97,8 @@ bench: .lab-up  ## Measure cost and scale near (h2load, cgroups), page loads and
 given = $(if $(filter command line,$(origin $(1))),$(2))
 
 .PHONY: browser
-browser: $(VENV)/installed $(CERTS) .lab-up  ## Your Chromium, Chrome or Firefox in a profile of the lab's: CA trusted there only, HTTP/3 (BROWSER= URL=; HEADLESS=1: the race as JSON)
-	@$(VENV)/bin/python -m browsers open $(call given,BROWSER,--browser '$(BROWSER)') $(call given,URL,--url '$(URL)') \
+browser: $(VENV)/installed $(CERTS) .lab-up  ## Your Chromium, Chrome or Firefox in a profile of the lab's: CA trusted there only, HTTP/3 (BROWSER= URL=; HEADLESS=1: JSON)
+	@$(VENV)/bin/python -m browsers open $(call given,BROWSER,--browser '$(BROWSER)') $(call given,URL,--url $(foreach url,$(URL),'$(url)')) \
 		$(if $(HEADLESS),--headless) $(call given,PROFILE_DIR,--profile-dir '$(PROFILE_DIR)')
 
 .PHONY: trust

@@ -13,7 +13,9 @@ def arguments() -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", required=True)
     opening = commands.add_parser("open", help="make browser: the lab in your browser, with a profile of its own")
     opening.add_argument("--browser", help="chromium, chrome or firefox (default: the first installed)")
-    opening.add_argument("--url", default=profiles.DEFAULT_URL, help=f"default: {profiles.DEFAULT_URL}")
+    opening.add_argument(
+        "--url", nargs="+", default=[profiles.DEFAULT_URL], help=f"one or more (default: {profiles.DEFAULT_URL})"
+    )
     opening.add_argument("--headless", action="store_true", help="no window: print what the page reported, as JSON")
     opening.add_argument("--profile-dir", type=Path, help="where the lab's profile is (default: the cache folder)")
     opening.add_argument("--certs", type=Path, default=None, help="the folder of ca.crt and server.crt (certs/)")

@@ -50,23 +50,15 @@ class Page:
                 return message["result"]
 
 
-def run(command: list[str], env: dict, folder: Path, url: str) -> tuple[dict, set[str]]:
-    """Start the browser, load url, return what the page reported and the hosts it resolved."""
+def run(command: list[str], env: dict, folder: Path, urls: list[str]) -> tuple[list[dict], set[str]]:
+    """Start the browser, load each url in turn, return what each page reported and the hosts
+    the browser looked up or reached."""
     (folder / "DevToolsActivePort").unlink(missing_ok=True)
     with (folder / "browser.log").open("w") as log:
         browser = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         page = Page(_devtools_port(folder, browser))
-        loaded = page.call("Page.navigate", url=url)
-        if loaded.get("errorText"):
-            raise Stop(f"the browser could not load {url} ({loaded['errorText']})", "is the lab up? make up")
-        evaluated = page.call(
-            "Runtime.evaluate", timeout=RACE_TIMEOUT_S + 30,
-            expression=f"({REPORT})()", awaitPromise=True, returnByValue=True,
-        )  # fmt: skip
-        if "exceptionDetails" in evaluated:
-            raise Stop(f"the page threw {evaluated['exceptionDetails'].get('text')}", f"open {url} and see")
-        reported = evaluated["result"]["value"]
+        reported = [report_of(page, url) for url in urls]
         page.call("Browser.close")
         browser.wait(timeout=30)
     finally:
@@ -74,6 +66,19 @@ def run(command: list[str], env: dict, folder: Path, url: str) -> tuple[dict, se
             browser.kill()
             browser.wait()
     return reported, resolved_hosts(folder / "netlog.json")
+
+
+def report_of(page: Page, url: str) -> dict:
+    loaded = page.call("Page.navigate", url=url)
+    if loaded.get("errorText"):
+        raise Stop(f"the browser could not load {url} ({loaded['errorText']})", "is the lab up? make up")
+    evaluated = page.call(
+        "Runtime.evaluate", timeout=RACE_TIMEOUT_S + 30,
+        expression=f"({REPORT})()", awaitPromise=True, returnByValue=True,
+    )  # fmt: skip
+    if "exceptionDetails" in evaluated:
+        raise Stop(f"the page threw {evaluated['exceptionDetails'].get('text')}", f"open {url} and see")
+    return evaluated["result"]["value"]
 
 
 def resolved_hosts(netlog: Path) -> set[str]:

@@ -78,16 +78,16 @@ def http3_note() -> str:
     return f"HTTP/3 forced on {', '.join(profiles.quic_origins())}"
 
 
-def command(browser: Browser, folder: Path, url: str, trust_arguments: list[str], headless: bool) -> list[str]:
+def command(browser: Browser, folder: Path, urls: list[str], trust_arguments: list[str], headless: bool) -> list[str]:
     arguments = [str(browser.executable), f"--user-data-dir={folder}", *QUIET, *trust_arguments]
     arguments.append(f"--origin-to-force-quic-on={','.join(profiles.quic_origins())}")
     if os.geteuid() == 0:
         arguments.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox
     if headless:
         arguments += ["--headless", "--remote-debugging-port=0", f"--log-net-log={folder / 'netlog.json'}"]
-    return [*arguments, url if not headless else "about:blank"]
+    return [*arguments, *(urls if not headless else ["about:blank"])]
 
 
-def run(command: list[str], env: dict, folder: Path, url: str) -> tuple[dict, set[str]]:
+def run(command: list[str], env: dict, folder: Path, urls: list[str]) -> tuple[list[dict], set[str]]:
     """Headless: through the DevTools protocol (cdp.py)."""
-    return cdp.run(command, env, folder, url)
+    return cdp.run(command, env, folder, urls)

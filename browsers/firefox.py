@@ -112,11 +112,11 @@ def http3_note() -> str:
     return "HTTP/3 learnt from Alt-Svc, and kept with the lab's root"
 
 
-def command(browser: Browser, folder: Path, url: str, trust_arguments: list[str], headless: bool) -> list[str]:
+def command(browser: Browser, folder: Path, urls: list[str], trust_arguments: list[str], headless: bool) -> list[str]:
     arguments = [str(browser.executable), "--no-remote", "--profile", str(folder)]
     if headless:
         arguments += ["--headless", "--marionette", "-remote-allow-system-access"]
-    return [*arguments, *trust_arguments, url if not headless else "about:blank"]
+    return [*arguments, *trust_arguments, *(urls if not headless else ["about:blank"])]
 
 
 def _marionette_port(folder: Path, browser: subprocess.Popen) -> int:
@@ -131,9 +131,9 @@ def _marionette_port(folder: Path, browser: subprocess.Popen) -> int:
     raise Stop(f"Firefox did not open Marionette within {START_TIMEOUT_S} s", f"see {folder / 'browser.log'}")
 
 
-def run(command: list[str], env: dict, folder: Path, url: str) -> tuple[dict, set[str]]:
-    """Start Firefox headless with Marionette, load url, return what the page reported and the
-    hosts Firefox resolved (its own resolver's log)."""
+def run(command: list[str], env: dict, folder: Path, urls: list[str]) -> tuple[list[dict], set[str]]:
+    """Start Firefox headless with Marionette, load each url in turn, return what each page
+    reported and the hosts Firefox resolved (its own resolver's log)."""
     from marionette_driver.marionette import Marionette
 
     (folder / "MarionetteActivePort").unlink(missing_ok=True)
@@ -148,10 +148,12 @@ def run(command: list[str], env: dict, folder: Path, url: str) -> tuple[dict, se
         driver.start_session()
         driver.timeout.page_load = 60
         driver.timeout.script = RACE_TIMEOUT_S + 30
-        driver.navigate(url)
-        reported = driver.execute_async_script(
-            f"const done = arguments[arguments.length - 1]; ({REPORT})().then(done);", sandbox=None
-        )
+        reported = []
+        for url in urls:
+            driver.navigate(url)
+            reported.append(driver.execute_async_script(
+                f"const done = arguments[arguments.length - 1]; ({REPORT})().then(done);", sandbox=None
+            ))  # fmt: skip
         driver.delete_session()
     finally:
         browser.terminate()

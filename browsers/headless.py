@@ -1,7 +1,7 @@
-"""make browser HEADLESS=1: the same profile and command line, no window; what the page
-reported, as JSON. On /race, the race once it is done; on any other page, its navigation and
-resources (the protocol of each). Beside it, every host the browser reached: a lab profile
-reaches only the lab."""
+"""make browser HEADLESS=1: the same profile and command line, no window; what each page
+reported, as a line of JSON. On /race, the race once it is done; on any other page, its
+navigation and resources (the protocol of each). Beside it, every host the browser reached:
+a lab profile reaches only the lab."""
 
 import json
 
@@ -37,5 +37,7 @@ def host_of(name: str) -> str:
     return ".".join(labels)
 
 
-def report(browser: str, version: str, folder: str, reported: dict, hosts: set[str]) -> str:
-    return json.dumps({"browser": browser, "version": version, "profile": folder, "hosts": sorted(hosts), **reported})
+def report(browser: str, version: str, folder: str, urls: list[str], reported: list[dict], hosts: set[str]) -> str:
+    """A JSON line for each page, in the order loaded; the hosts are the whole session's."""
+    known = {"browser": browser, "version": version, "profile": folder, "hosts": sorted(hosts)}
+    return "\n".join(json.dumps(known | {"url": url} | page) for url, page in zip(urls, reported, strict=True))

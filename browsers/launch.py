@@ -45,7 +45,9 @@ def check_still_running(started: subprocess.Popen, log: Path) -> None:
     raise Stop(f"the browser exited at once (code {code}: {last.strip()[:200]})", f"see {log}")
 
 
-def open_browser(name: str | None, url: str, in_headless: bool, chosen_folder: Path | None, certs: Path = CERTS) -> str:
+def open_browser(
+    name: str | None, urls: list[str], in_headless: bool, chosen_folder: Path | None, certs: Path = CERTS
+) -> str:
     """Start the browser; what to print (in a window: what it is set up for; headless: JSON)."""
     browser = find(name)
     ca_file, server_certificate = check_certificates(certs)
@@ -54,11 +56,11 @@ def open_browser(name: str | None, url: str, in_headless: bool, chosen_folder: P
     family = FAMILIES[browser.family]
     shown_version = version(browser)
     trust_arguments, environment = family.prepare(browser, folder, ca_file, server_certificate)
-    command = family.command(browser, folder, url, trust_arguments, in_headless)
+    command = family.command(browser, folder, urls, trust_arguments, in_headless)
     environment = os.environ | environment
     if in_headless:
-        reported, hosts = family.run(command, environment, folder, url)
-        return headless.report(browser.name, shown_version, str(folder), reported, hosts)
+        reported, hosts = family.run(command, environment, folder, urls)
+        return headless.report(browser.name, shown_version, str(folder), urls, reported, hosts)
     check_display()
     with (folder / "browser.log").open("w") as log:
         started = subprocess.Popen(
@@ -69,5 +71,5 @@ def open_browser(name: str | None, url: str, in_headless: bool, chosen_folder: P
     return "\n".join([
         f"make browser: {shown_version}, in the lab's own profile ({folder})",
         f"  the lab's CA trusted there only ({trust}); {family.http3_note()}",
-        f"  opening {url} (its log: {folder / 'browser.log'})",
+        f"  opening {' '.join(urls)} (its log: {folder / 'browser.log'})",
     ])  # fmt: skip

@@ -27,32 +27,29 @@ KNOWN_LOSSES = {("firefox", "h3", "quart_backend"): 1}
 TILE_TIMES = ("start", "request", "first_byte", "end")
 
 
-def make_browser(browser: str, url: str, profile) -> dict:
+def make_browser(browser: str, urls: list[str], profile) -> list[dict]:
+    """make browser HEADLESS=1, as a person would type it: a JSON line for each URL."""
     done = subprocess.run(
-        ["make", "--no-print-directory", "browser", "HEADLESS=1", f"BROWSER={browser}", f"URL={url}",
+        ["make", "--no-print-directory", "browser", "HEADLESS=1", f"BROWSER={browser}", f"URL={' '.join(urls)}",
          f"PROFILE_DIR={profile}"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, (
         f"make browser HEADLESS=1 BROWSER={browser}: expected success, saw {done.stderr.strip()}"
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return [json.loads(line) for line in done.stdout.strip().splitlines()[-len(urls) :]]
 
 
 @pytest.fixture(scope="module")
 def races(tmp_path_factory) -> dict:
     """(browser, contender's far port) -> what make browser HEADLESS=1 printed, at rtt50. The two
-    browsers race side by side (each its contenders one after the other): the link is rtt50's,
+    browsers race side by side, each its contenders one after the other: the link is rtt50's,
     with no rate limit, so neither slows the other by more than the margins checked here."""
 
     def race_all(browser: str) -> dict:
-        profile = tmp_path_factory.mktemp(browser)
-        return {
-            (browser, contender.far_port): make_browser(
-                browser, f"https://localhost:{contender.port}/race?contender={contender.far_port}", profile
-            )
-            for contender in HTTP3_CONTENDERS
-        }
+        urls = [f"https://localhost:{c.port}/race?contender={c.far_port}" for c in HTTP3_CONTENDERS]
+        printed = make_browser(browser, urls, tmp_path_factory.mktemp(browser))
+        return {(browser, c.far_port): seen for c, seen in zip(HTTP3_CONTENDERS, printed, strict=True)}
 
     with network("rtt50"), ThreadPoolExecutor(len(BROWSERS)) as pool:
         return {key: seen for each in pool.map(race_all, BROWSERS) for key, seen in each.items()}

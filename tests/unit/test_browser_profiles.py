@@ -66,7 +66,7 @@ def test_chromium_on_linux_trusts_the_lab_ca_in_the_profile_s_own_nss_database(c
 
 
 def test_chromium_s_command_line_has_no_certificate_bypass_and_reaches_only_the_lab(tmp_path):
-    command = chromium.command(CHROMIUM, tmp_path, "https://localhost:8443/race", [], headless=False)
+    command = chromium.command(CHROMIUM, tmp_path, ["https://localhost:8443/race"], [], headless=False)
     joined = " ".join(command)
     assert not [flag for flag in CERTIFICATE_FLAGS if flag in joined], f"a certificate bypass in {command}"
     assert f"--user-data-dir={tmp_path}" in command and command[-1] == "https://localhost:8443/race", command
