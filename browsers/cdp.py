@@ -5,30 +5,13 @@ profile (DevToolsActivePort); its NetLog (--log-net-log) names every host it res
 import itertools
 import json
 import subprocess
-import time
 import urllib.request
 from pathlib import Path
 
 from websockets.sync.client import connect
 
-from browsers.headless import RACE_TIMEOUT_S, REPORT, host_of
+from browsers.headless import RACE_TIMEOUT_S, REPORT, host_of, port_written
 from browsers.problems import Stop
-
-START_TIMEOUT_S = 30
-
-
-def _devtools_port(folder: Path, browser: subprocess.Popen) -> int:
-    written = folder / "DevToolsActivePort"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if browser.poll() is not None:
-            raise Stop(f"the browser exited at start (code {browser.returncode})", f"see {folder / 'browser.log'}")
-        if written.exists() and (lines := written.read_text().split()):
-            return int(lines[0])
-        time.sleep(0.05)
-    raise Stop(
-        f"the browser did not open its DevTools port within {START_TIMEOUT_S} s", f"see {folder / 'browser.log'}"
-    )
 
 
 class Page:
@@ -57,7 +40,7 @@ def run(command: list[str], env: dict, folder: Path, urls: list[str]) -> tuple[l
     with (folder / "browser.log").open("w") as log:
         browser = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        page = Page(_devtools_port(folder, browser))
+        page = Page(port_written(folder / "DevToolsActivePort", browser, "its DevTools port"))
         reported = [report_of(page, url) for url in urls]
         page.call("Browser.close")
         browser.wait(timeout=30)

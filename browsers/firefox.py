@@ -8,15 +8,12 @@ It learns HTTP/3 from Alt-Svc, as it would from any site.
 
 import re
 import subprocess
-import time
 from pathlib import Path
 
 from browsers import nss
-from browsers.headless import RACE_TIMEOUT_S, REPORT, host_of
+from browsers.headless import RACE_TIMEOUT_S, REPORT, host_of, port_written
 from browsers.installed import Browser
-from browsers.problems import Stop
 
-START_TIMEOUT_S = 60
 RESOLVING = re.compile(r"Resolving host \[([^\]\n]+)\]")
 
 # user.js: read at every start, so these hold whatever the person changed in the session.
@@ -119,18 +116,6 @@ def command(browser: Browser, folder: Path, urls: list[str], trust_arguments: li
     return [*arguments, *trust_arguments, *(urls if not headless else ["about:blank"])]
 
 
-def _marionette_port(folder: Path, browser: subprocess.Popen) -> int:
-    written = folder / "MarionetteActivePort"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if browser.poll() is not None:
-            raise Stop(f"Firefox exited at start (code {browser.returncode})", f"see {folder / 'browser.log'}")
-        if written.exists() and written.read_text().strip():
-            return int(written.read_text())
-        time.sleep(0.05)
-    raise Stop(f"Firefox did not open Marionette within {START_TIMEOUT_S} s", f"see {folder / 'browser.log'}")
-
-
 def run(command: list[str], env: dict, folder: Path, urls: list[str]) -> tuple[list[dict], set[str]]:
     """Start Firefox headless with Marionette, load each url in turn, return what each page
     reported and the hosts Firefox resolved (its own resolver's log)."""
@@ -144,7 +129,7 @@ def run(command: list[str], env: dict, folder: Path, urls: list[str]) -> tuple[l
     with (folder / "browser.log").open("w") as log:
         browser = subprocess.Popen(command, env=env | logged, stdout=log, stderr=subprocess.STDOUT)
     try:
-        driver = Marionette(host="127.0.0.1", port=_marionette_port(folder, browser))
+        driver = Marionette(host="127.0.0.1", port=port_written(folder / "MarionetteActivePort", browser, "Marionette"))
         driver.start_session()
         driver.timeout.page_load = 60
         driver.timeout.script = RACE_TIMEOUT_S + 30

@@ -4,8 +4,14 @@ navigation and resources (the protocol of each). Beside it, every host the brows
 a lab profile reaches only the lab."""
 
 import json
+import subprocess
+import time
+from pathlib import Path
 
-RACE_TIMEOUT_S = 150  # the slowest profile (slow4g) runs three lanes of 120 tiles each
+from browsers.problems import Stop
+
+RACE_TIMEOUT_S = 150
+START_TIMEOUT_S = 60  # a browser's first start in a new profile, on a loaded machine  # the slowest profile (slow4g) runs three lanes of 120 tiles each
 
 # An async function: waits for the page's load, then for the race where there is one.
 REPORT = """async () => {
@@ -41,3 +47,16 @@ def report(browser: str, version: str, folder: str, urls: list[str], reported: l
     """A JSON line for each page, in the order loaded; the hosts are the whole session's."""
     known = {"browser": browser, "version": version, "profile": folder, "hosts": sorted(hosts)}
     return "\n".join(json.dumps(known | {"url": url} | page) for url, page in zip(urls, reported, strict=True))
+
+
+def port_written(file: Path, browser: subprocess.Popen, what: str) -> int:
+    """The port a browser started with port 0 chose, once it writes it in its profile
+    (Chromium's DevToolsActivePort, Firefox's MarionetteActivePort: the number comes first)."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if browser.poll() is not None:
+            raise Stop(f"the browser exited at start (code {browser.returncode})", f"see {file.parent / 'browser.log'}")
+        if file.exists() and (words := file.read_text().split()):
+            return int(words[0])
+        time.sleep(0.05)
+    raise Stop(f"the browser did not open {what} within {START_TIMEOUT_S} s", f"see {file.parent / 'browser.log'}")
