@@ -80,7 +80,12 @@ PREFERENCES = {
     "extensions.systemAddon.update.enabled": False,
     "extensions.blocklist.enabled": False,
     "media.gmp-manager.url": "",
+    "media.gmp-provider.enabled": False,  # plugin downloads: OpenH264, and Widevine from update.googleapis.com
     "media.gmp-gmpopenh264.enabled": False,
+    "media.gmp-widevinecdm.enabled": False,
+    "media.gmp-widevinecdm.allow-chromium-update": False,
+    "media.gmp-manager.chromium-update-url": "",
+    "media.eme.enabled": False,
     "identity.fxaccounts.enabled": False,
     "extensions.pocket.enabled": False,
     "browser.translations.enable": False,
