@@ -26,20 +26,29 @@ RUN printf '%s\n' > "$OPENSSL_CONF" \
 COPY ${APP}/requirements.txt /app/requirements.txt
 # A CA bundle for pip may be handed in as the build secret ca_bundle (for
 # machines whose containers cannot verify the package index); it is in no layer.
+# Then out go pip itself, 12 MB the servers never run (the unit stage puts it back from
+# Python's own ensurepip), and translation sources (.po: Django's are 11 MB; gettext reads
+# only the compiled .mo files beside them).
 RUN --mount=type=secret,id=ca_bundle,required=false \
     if [ -s /run/secrets/ca_bundle ]; then export PIP_CERT=/run/secrets/ca_bundle; fi \
  && python3 -m venv /venv \
- && /venv/bin/pip install --no-cache-dir --disable-pip-version-check -r /app/requirements.txt
+ && /venv/bin/pip install --no-cache-dir --disable-pip-version-check -r /app/requirements.txt \
+ && /venv/bin/python -m pip uninstall --yes --quiet pip \
+ && find /venv -name '*.po' -delete
 COPY endpoints /app/endpoints
 COPY website /app/website
+COPY twisted_shared /app/twisted_shared
 WORKDIR /app
 RUN python3 -m website.generate
 COPY ${APP} /app
 ENV PATH=/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 
 # The app's unit tests with its framework's test client (make test runs them).
+# (test-requirements.txt: what a framework's test client needs beyond the app, if anything.)
 FROM runtime AS unit
 RUN --mount=type=secret,id=ca_bundle,required=false \
     if [ -s /run/secrets/ca_bundle ]; then export PIP_CERT=/run/secrets/ca_bundle; fi \
- && pip install --no-cache-dir --disable-pip-version-check pytest==9.2.0
+ && python3 -m ensurepip --upgrade >/dev/null \
+ && python3 -m pip install --no-cache-dir --disable-pip-version-check pytest==9.2.0 \
+ && if [ -f test-requirements.txt ]; then python3 -m pip install --no-cache-dir --disable-pip-version-check -r test-requirements.txt; fi
 CMD ["pytest", "-q", "-p", "no:cacheprovider"]

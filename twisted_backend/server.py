@@ -8,21 +8,14 @@ twisted.web's Site offers ALPN h2 and http/1.1 by itself once h2 is installed
 
 import sys
 
-from twisted.internet import reactor, ssl
+from twisted.internet import reactor
 from twisted.logger import globalLogBeginner, textFileLogObserver
-from twisted.python.filepath import FilePath
 from twisted.web import resource, server
 
 import website
+from twisted_shared import IDLE_TIMEOUT, certificate_options
 
 PORT = 8446
-CERTIFICATE = FilePath("/run/certs/server.crt")
-PRIVATE_KEY = FilePath("/run/certs/server.key")
-# Seconds a connection may stay silent before it is dropped (Twisted's default:
-# 60). Twisted restarts this clock on every frame, and keeps a connection it
-# refused with GOAWAY open until the clock runs out (plus its 15 s abortTimeout),
-# so this is also how long such a connection lingers.
-IDLE_TIMEOUT = 10
 
 
 class SiteFiles(resource.Resource):
@@ -48,18 +41,7 @@ class SiteFiles(resource.Resource):
         return file.read_bytes()
 
 
-def tls_options() -> ssl.CertificateOptions:
-    """TLS 1.2+, ECDHE with AEAD; the key-exchange groups come from OpenSSL's config (python.Dockerfile)."""
-    pem = ssl.PrivateCertificate.loadPEM(CERTIFICATE.getContent() + b"\n" + PRIVATE_KEY.getContent())
-    return ssl.CertificateOptions(
-        privateKey=pem.privateKey.original,
-        certificate=pem.original,
-        raiseMinimumTo=ssl.TLSVersion.TLSv1_2,
-        acceptableCiphers=ssl.AcceptableCiphers.fromOpenSSLCipherString("ECDHE+AESGCM:ECDHE+CHACHA20"),
-    )
-
-
 if __name__ == "__main__":
     globalLogBeginner.beginLoggingTo([textFileLogObserver(sys.stdout)])
-    reactor.listenSSL(PORT, server.Site(SiteFiles(), timeout=IDLE_TIMEOUT), tls_options())
+    reactor.listenSSL(PORT, server.Site(SiteFiles(), timeout=IDLE_TIMEOUT), certificate_options())
     reactor.run()
