@@ -1,0 +1,46 @@
+"""What this server answers, whatever the protocol: the shared site's files, as every server
+of the lab serves them (website/), with the headers they all send."""
+
+from dataclasses import dataclass, field
+
+import website
+
+SERVER = "h2-by-hand"
+
+
+@dataclass
+class Response:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes = b""
+    pushed: list[str] = field(default_factory=list)  # paths worth pushing with it (the page's assets)
+    early_hints: list[str] = field(default_factory=list)  # Link values for a 103 before it
+
+
+def respond(method: str, path: str, protocol: str) -> Response:
+    """The response to `method path` received over `protocol` ("HTTP/2" or "HTTP/1.1")."""
+    path = path.split("?", 1)[0]
+    headers = [("server", SERVER), ("x-backend-protocol", protocol), *website.RESPONSE_HEADERS.items()]
+    if method not in ("GET", "HEAD"):
+        return Response(405, [*headers, ("allow", "GET, HEAD"), ("content-length", "0")])
+    if path == website.HEALTH_PATH:
+        return text(200, "ok\n", headers)
+    file = website.file_for(path)
+    if file is None:
+        return text(404, "not found\n", headers)
+    body = file.read_bytes()
+    media_type = website.media_type(file) + ("; charset=utf-8" if file.suffix in (".html", ".css", ".js") else "")
+    response = Response(200, [*headers, ("content-type", media_type), ("content-length", str(len(body)))], body)
+    if path == "/":
+        response.pushed = list(website.ASSETS)
+        response.early_hints = website.PRELOAD_LINKS
+    if method == "HEAD":
+        response.body = b""
+    return response
+
+
+def text(status: int, message: str, headers: list[tuple[str, str]]) -> Response:
+    body = message.encode()
+    return Response(
+        status, [*headers, ("content-type", "text/plain; charset=utf-8"), ("content-length", str(len(body)))], body
+    )
