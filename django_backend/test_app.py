@@ -1,0 +1,50 @@
+"""Unit tests of the Django app with Django's test client, and of what Daphne needs to speak
+HTTP/2 with the lab's TLS (run in its image)."""
+
+import os
+
+import django
+import pytest
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")
+django.setup()
+
+from django.test import Client  # noqa: E402 (after django.setup)
+
+import website  # noqa: E402
+
+TILE, TILE_FILE = next(iter(website.TILE_ASSETS.items()))
+SITE = {**website.PAGES, **website.ASSETS, TILE: TILE_FILE}
+
+
+@pytest.mark.parametrize("path", SITE)
+def test_serves_the_site_file_and_says_the_protocol_it_received(path):
+    response = Client().get(path)
+    assert response.status_code == 200
+    assert response.content == SITE[path].read_bytes()
+    assert response["Content-Type"].startswith(website.media_type(SITE[path]))
+    assert response["X-Backend-Protocol"] == "HTTP/1.1"
+    assert response["Timing-Allow-Origin"] == "*"
+
+
+def test_unknown_path_is_404():
+    assert Client().get("/static/nothing.js").status_code == 404
+
+
+def test_health():
+    assert Client().get(website.HEALTH_PATH).content == b"ok\n"
+
+
+def test_twisted_has_its_http2_extra():
+    """Without twisted[http2], Daphne serves HTTP/1.1 only and says so once, in its log."""
+    from twisted.web import http
+
+    assert http.H2_ENABLED, "twisted[http2] is missing: Daphne would offer only http/1.1"
+
+
+def test_daphne_finds_the_lab_s_tls_endpoint():
+    from twisted.internet.interfaces import IStreamServerEndpointStringParser
+    from twisted.plugin import getPlugins
+
+    prefixes = [plugin.prefix for plugin in getPlugins(IStreamServerEndpointStringParser)]
+    assert "labtls" in prefixes, f"expected the labtls endpoint among Twisted's, saw {prefixes}"
