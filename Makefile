@@ -4,7 +4,7 @@ SHELL := /bin/bash
 COMPOSE := docker compose
 VENV := .venv
 CERTS := certs/ca.crt certs/server.crt certs/server.key
-APP_UNIT_TESTS := flask_unit quart_unit twisted_unit
+APP_UNIT_TESTS := flask_unit quart_unit twisted_unit django_unit h2_by_hand_unit sanic_unit
 PYTEST := $(VENV)/bin/pytest
 # Probes in parallel workers; the TLS policy scans and Granian's own route each in one.
 PARALLEL := -n 4 --dist loadgroup

@@ -17,6 +17,9 @@ MATURITY = {
     8449: ("young (2022), Rust core (hyper), 2.x, small team", [("granian_flask", "granian")]),
     8450: ("young (2022), Rust core (hyper), 2.x, small team", [("granian_quart", "granian")]),
     8451: ("experimental: zttp is 0.0.x", [("uvicorn_quart", "uvicorn"), ("uvicorn_quart", "zttp")]),
+    8452: ("mature (Django, Daphne 4.x); its HTTP/2 is Twisted's, little used", [("django_backend", "daphne"), ("django_backend", "django")]),
+    8453: ("a lesson, not a server: 250 lines of this lab's own on h2", [("h2_by_hand", "h2")]),
+    8454: ("mature HTTP/1.1; its HTTP/3 (aioquic) still young, no HTTP/2", [("sanic_backend", "sanic"), ("sanic_backend", "aioquic")]),
     8448: ("mature (files only, no Python)", [("nginx", "nginx")]),
 }  # fmt: skip
 

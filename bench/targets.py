@@ -98,6 +98,7 @@ CONFIG_FILES = {
     "flask_backend": "flask_backend/gunicorn.conf.py",
     "gunicorn_h2": "flask_backend/gunicorn_h2.conf.py",
     "quart_backend": "quart_backend/hypercorn.toml",
+    "h2_by_hand": "h2_by_hand/http2.py",
     "twisted_backend": "twisted_backend/server.py",
     "nginx": "nginx/nginx.conf",
 }

@@ -15,6 +15,9 @@ COMMANDS = {
     "granian_flask": ["python3", "-c", PYTHON_PACKAGES, "flask", "granian"],
     "granian_quart": ["python3", "-c", PYTHON_PACKAGES, "quart", "granian"],
     "uvicorn_quart": ["python3", "-c", PYTHON_PACKAGES, "quart", "uvicorn", "zttp"],
+    "django_backend": ["python3", "-c", PYTHON_PACKAGES, "django", "daphne", "twisted", "h2"],
+    "h2_by_hand": ["python3", "-c", PYTHON_PACKAGES, "h2"],
+    "sanic_backend": ["python3", "-c", PYTHON_PACKAGES, "sanic", "aioquic"],
 }
 
 

@@ -74,6 +74,11 @@ HTTP11_BASELINE = Endpoint(8447, "nginx", "HTTP/1.1 baseline: nginx → Gunicorn
 GRANIAN_FLASK = Endpoint(8449, "granian_flask", "Granian → Flask (WSGI)", ("h2", "http/1.1"))
 GRANIAN_QUART = Endpoint(8450, "granian_quart", "Granian → Quart (ASGI)", ("h2", "http/1.1"))
 UVICORN_QUART = Endpoint(8451, "uvicorn_quart", "Uvicorn's HTTP/2 (zttp) → Quart", ("h2", "http/1.1"), ("early-hints",))
+DAPHNE_DJANGO = Endpoint(8452, "django_backend", "Daphne → Django (Twisted's HTTP/2)", ("h2", "http/1.1"))
+H2_BY_HAND = Endpoint(
+    8453, "h2_by_hand", "HTTP/2 by hand on the h2 library", ("h2", "http/1.1"), ("push", "early-hints")
+)
+SANIC = Endpoint(8454, "sanic_backend", "Sanic: HTTP/3 and no HTTP/2", ("http/1.1", "h3"), ("alt-svc",))
 
 # The published endpoints: on the host (near and far), on the landing page, probed.
 ENDPOINTS = (
@@ -85,6 +90,9 @@ ENDPOINTS = (
     GRANIAN_FLASK,
     GRANIAN_QUART,
     UVICORN_QUART,
+    DAPHNE_DJANGO,
+    H2_BY_HAND,
+    SANIC,
 )
 
 # nginx serving the assets itself, no Python behind it: the bench's upper bound.

@@ -157,6 +157,10 @@ DRAIN_FLAWS = {
         "Twisted 26.10: SIGTERM stops the reactor, which drops open connections at once; "
         "a response in flight is cut off (twisted.web has no graceful drain)"
     ),
+    "django_backend": (
+        "Daphne 4.2.3 (Twisted 26.10): SIGTERM stops the reactor as Twisted's own does (Daphne drains the "
+        "application instances, not the connections); a response in flight is cut off"
+    ),
     "uvicorn_quart": (
         "Uvicorn 0.54.0 (zttp 0.0.35): once the app has handed over its whole response, Uvicorn drops the "
         "stream from its list; on SIGTERM it closes the connection while zttp still holds body bytes waiting "

@@ -223,6 +223,16 @@ def header_block_frames(stream_id: int, block: bytes, *, piece: int = 16384) -> 
     return b"".join(frame.serialize() for frame in frames)
 
 
+# The services whose HTTP/2 is Twisted's, with what runs it: Twisted itself, and Daphne, Django's
+# server (on Twisted, the same H2Connection); a flaw of Twisted's is a flaw of both.
+ON_TWISTED = {"twisted_backend": "Twisted 26.10.0", "django_backend": "Daphne 4.2.3 (Twisted 26.10.0)"}
+
+
+def on_twisted(flaw: str) -> dict[str, str]:
+    """A flaw of Twisted's HTTP/2, for each service that runs it: '<server>: <flaw>'."""
+    return {service: f"{server}: {flaw}" for service, server in ON_TWISTED.items()}
+
+
 def http2_endpoints(upstream_flaws: dict[str, str] | None = None) -> list:
     """Every HTTP/2 endpoint as a pytest parameter; those whose server has a known
     upstream flaw for this attack are strict xfails that say what happens.

@@ -484,6 +484,8 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
     "quart_backend": built_on_h2("Hypercorn 0.18.0") | deep_priority_flaw("Hypercorn 0.18.0 (priority 2.0.0)"),
     "gunicorn_h2": built_on_h2("Gunicorn 27.0.1"),
     "twisted_backend": built_on_h2("Twisted 26.10.0") | deep_priority_flaw("Twisted 26.10.0 (priority 1.3.0)"),
+    "django_backend": built_on_h2("Daphne 4.2.3 (Twisted 26.10.0)")
+    | deep_priority_flaw("Daphne 4.2.3 (Twisted 26.10.0, priority 1.3.0)"),
     "granian_flask": GRANIAN_FLAWS,
     "granian_quart": GRANIAN_FLAWS,
 }

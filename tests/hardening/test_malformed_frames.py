@@ -5,7 +5,7 @@ connection, saying why in a GOAWAY where the RFC asks for one."""
 import pytest
 from hyperframe.frame import SettingsFrame
 
-from abuse import LARGEST_FRAME_LENGTH, PREFACE, AbusiveConnection, http2_endpoints, raw_frame
+from abuse import LARGEST_FRAME_LENGTH, PREFACE, AbusiveConnection, http2_endpoints, on_twisted, raw_frame
 from guard import guarded
 
 WATCH_SECONDS = 5
@@ -26,10 +26,10 @@ def ended_with(verdict, endpoint, what: str, codes: set[str]) -> None:
 @pytest.mark.parametrize(
     "endpoint",
     http2_endpoints(
-        {
-            "twisted_backend": "Twisted 26.10.0: on a bad connection preface it sends nothing and keeps the TLS connection open "
-            "until the idle timeout (Site timeout, 10 s here), then GOAWAY NO_ERROR and 15 s more before it aborts",
-        }
+        on_twisted(
+            "on a bad connection preface it sends nothing and keeps the TLS connection open "
+            "until the idle timeout (Site timeout, 10 s here), then GOAWAY NO_ERROR and 15 s more before it aborts"
+        )
     ),
 )
 def test_bad_connection_preface(endpoint, observe):
@@ -99,10 +99,10 @@ def test_ping_of_the_wrong_length(endpoint, observe):
 @pytest.mark.parametrize(
     "endpoint",
     http2_endpoints(
-        {
-            "twisted_backend": "Twisted 26.10.0: after its GOAWAY PROTOCOL_ERROR it leaves the TLS connection open until the "
-            "idle timeout (Site timeout, 10 s here) plus its 15 s abortTimeout",
-        }
+        on_twisted(
+            "after its GOAWAY PROTOCOL_ERROR it leaves the TLS connection open until the "
+            "idle timeout (Site timeout, 10 s here) plus its 15 s abortTimeout"
+        )
     ),
 )
 def test_connection_closes_after_goaway(endpoint, observe):

@@ -174,6 +174,10 @@ QUIC_UPSTREAM_FLAWS = {
         "Hypercorn 0.18.0 speaks HTTP/3 through aioquic 1.7.2, whose TLS accepts X448 whenever cryptography "
         "can do it (aioquic.tls.Context: P-256, P-384, X25519, X448), with no setting to narrow: the handshake completes"
     ),
+    ("sanic_backend", "X448"): (
+        "Sanic 25.12.1 speaks HTTP/3 through aioquic 1.7.2, whose TLS accepts X448 whenever cryptography "
+        "can do it (aioquic.tls.Context: P-256, P-384, X25519, X448), with no setting to narrow: the handshake completes"
+    ),
 }
 
 

@@ -1,17 +1,25 @@
 """The far network's nftables rules, as text: every far route is steered and forwarded."""
 
+import re
+from pathlib import Path
+
 from endpoints import far_routes
 from network.plumbing import ruleset
 
+COMPOSE = (Path(__file__).resolve().parents[2] / "compose.yaml").read_text()
+# Each service's fixed address on the compose network, as compose.yaml gives it.
 ADDRESSES = {
-    "nginx": "172.30.250.11",
-    "quart_backend": "172.30.250.12",
-    "gunicorn_h2": "172.30.250.13",
-    "twisted_backend": "172.30.250.14",
-    "granian_flask": "172.30.250.15",
-    "granian_quart": "172.30.250.16",
-    "uvicorn_quart": "172.30.250.17",
+    service: re.search(r"ipv4_address: ([\d.]+)", block)[1]
+    for service, block in re.findall(r"^  (\w+):\n(.*?)(?=^  \w|\Z)", COMPOSE, re.MULTILINE | re.DOTALL)
+    if "ipv4_address" in block
 }
+
+
+def test_every_server_with_a_far_port_has_a_fixed_address() -> None:
+    missing = {service for _, _, service, _ in far_routes()} - set(ADDRESSES)
+    assert not missing, (
+        f"compose.yaml: expected a fixed ipv4_address for {sorted(missing)} (the emulator resolves it once)"
+    )
 
 
 def test_every_far_route_is_marked_for_the_loop_and_forwarded_to_its_server() -> None:

@@ -33,7 +33,9 @@ def test_far_routes_carry_tcp_to_every_endpoint_and_udp_to_the_http3_ones():
     expected_udp = {(e.far_port, e.service, e.far_port if e.quic_on_far_port else e.port) for e in ENDPOINTS if e.http3}
     assert tcp == expected_tcp, f"expected TCP routes {sorted(expected_tcp)}, got {sorted(tcp)}"
     assert udp == expected_udp, f"expected UDP routes {sorted(expected_udp)}, got {sorted(udp)}"
-    assert {far for far, _, _ in udp} == {9443, 9444}, f"expected far HTTP/3 on 9443 and 9444, got {sorted(udp)}"
+    assert {far for far, _, _ in udp} == {9443, 9444, 9454}, (
+        f"expected far HTTP/3 on 9443, 9444, 9454, got {sorted(udp)}"
+    )
     assert len(routes) == len(tcp) + len(udp), f"expected no route twice, got {routes}"
 
 
