@@ -10,9 +10,9 @@ PYTEST := $(VENV)/bin/pytest
 PARALLEL := -n 4 --dist loadgroup
 # The attacks and faults mostly wait on servers (timeouts, restarts): a worker for each
 # service the registry serves from, so the services are attacked side by side, each one
-# attack at a time, and one more for the faults' network emulator restart.
+# attack at a time (the network emulator's restart runs in the group of the server it reaches).
 SERVICES = $(shell python3 -c 'import endpoints; print(len({e.service for e in endpoints.ENDPOINTS}))')
-BY_SERVICE = -n $(shell echo $$(($(SERVICES) + 1))) --dist loadgroup
+BY_SERVICE = -n $(SERVICES) --dist loadgroup
 # HTTP/3's UDP ports are published on IPv6 too (compose.yaml says why): the loopback ::1, or
 # every address when LAB_BIND=0.0.0.0 lets a room in.
 export LAB_BIND6 ?= $(if $(filter 0.0.0.0,$(LAB_BIND)),::,::1)

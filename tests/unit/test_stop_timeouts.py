@@ -15,7 +15,10 @@ DRAINS = {
     "flask_backend/gunicorn_h2.conf.py": r"^graceful_timeout = (\d+)",
     "quart_backend/hypercorn.toml": r"^graceful_timeout = (\d+)",
     "compose.yaml": r"--timeout-graceful-shutdown=(\d+)",  # Uvicorn's
+    "h2_by_hand/server.py": r"^DRAIN_SECONDS = (\d+)",
 }
+# Daphne's and Sanic's, in compose.yaml beside Uvicorn's (a dict has one key per file)
+MORE_IN_COMPOSE = {"Daphne": r"--application-close-timeout=(\d+)", "Sanic": r'SANIC_GRACEFUL_SHUTDOWN_TIMEOUT: "(\d+)"'}
 
 
 def test_docker_waits_its_default():
@@ -24,7 +27,9 @@ def test_docker_waits_its_default():
     )
 
 
-@pytest.mark.parametrize("place, setting", DRAINS.items())
+@pytest.mark.parametrize(
+    "place, setting", [*DRAINS.items(), *(("compose.yaml", setting) for setting in MORE_IN_COMPOSE.values())]
+)
 def test_a_drain_ends_before_docker_kills(place, setting):
     found = re.search(setting, (ROOT / place).read_text(), re.MULTILINE)
     assert found, f"{place}: expected a graceful timeout ({setting})"
