@@ -50,6 +50,8 @@ def open_browser(
 ) -> str:
     """Start the browser; what to print (in a window: what it is set up for; headless: JSON)."""
     browser = find(name)
+    if not in_headless:
+        check_display()
     ca_file, server_certificate = check_certificates(certs)
     folder = profiles.profile_folder(browser, chosen_folder)
     profiles.check_not_in_use(browser, folder)
@@ -61,7 +63,6 @@ def open_browser(
     if in_headless:
         reported, hosts = family.run(command, environment, folder, urls)
         return headless.report(browser.name, shown_version, str(folder), urls, reported, hosts)
-    check_display()
     with (folder / "browser.log").open("w") as log:
         started = subprocess.Popen(
             command, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
