@@ -110,7 +110,7 @@ untrust:  ## Remove exactly what make trust added
 	@python3 -m browsers untrust
 
 .PHONY: network
-network: .lab-up  ## Show the far network (ports 9443-9451); change it live: PROFILE=slow4g, or RTT= RATE= LOSS=
+network: .lab-up  ## Show the far network (ports 9443-9454); change it live: PROFILE=slow4g, or RTT= RATE= LOSS=
 	@$(COMPOSE) exec -T network python3 -m network $(if $(PROFILE)$(RTT)$(RATE)$(DOWN)$(UP)$(LOSS)$(QUEUE),set $(PROFILE) \
 		$(if $(RTT),--rtt $(RTT)) $(if $(RATE),--down $(RATE) --up $(RATE)) \
 		$(if $(DOWN),--down $(DOWN)) $(if $(UP),--up $(UP)) \
