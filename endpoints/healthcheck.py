@@ -16,7 +16,7 @@ import ssl
 import sys
 
 CA_FILE = "/run/certs/ca.crt"
-TIMEOUT = 3  # seconds, inside the healthcheck's own 4
+TIMEOUT = 8  # seconds, inside the healthcheck's own 10 (compose.yaml)
 
 
 def status_of(url: str) -> int:

@@ -81,6 +81,20 @@ def container_state(service: str) -> str:
     return inspected.stderr.strip()
 
 
+def health_log(service: str) -> str:
+    """The last verdicts of the service's healthcheck, as docker keeps them (five at most):
+    when each ran, its exit code and what it printed. What a failure names when a service
+    turned unhealthy."""
+    inspected = docker("inspect", "--format", "{{json .State.Health.Log}}", container_id(service))
+    if inspected.returncode != 0:
+        return inspected.stderr.strip()
+    checks = json.loads(inspected.stdout or "null") or []
+    return "\n".join(
+        f"  {check['Start'][11:23]}-{check['End'][11:23]} exit {check['ExitCode']}: {check['Output'].strip()[:200]}"
+        for check in checks
+    )
+
+
 LOG_TAILS = (200, 10000)  # lines: most attacks log few; a load's access log, thousands
 
 

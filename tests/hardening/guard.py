@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from lab import Endpoint
-from stack import container_state, logs_since, wait_healthy
+from stack import container_state, health_log, logs_since, wait_healthy
 from wire import h2_get, http_client
 
 # Log lines that mean the server crashed or failed inside, not that it refused a client.
@@ -158,5 +158,6 @@ def guarded(endpoint: Endpoint) -> Iterator[None]:
     assert not crash, f"{endpoint}: expected no crash in {endpoint.service}'s logs during the attack, saw:\n{crash}"
     after = container_state(endpoint.service)
     assert after == before and after.endswith("running healthy"), (
-        f"{endpoint}: expected {endpoint.service} up and healthy as before ({before}), saw {after}"
+        f"{endpoint}: expected {endpoint.service} up and healthy as before ({before}), saw {after}; "
+        f"its last healthchecks:\n{health_log(endpoint.service)}"
     )
