@@ -2,6 +2,8 @@
 
     python3 -m bench [--quick] [--runs N] [--profiles rtt50,slow4g,lossy] [--out /results]
 
+Uploads (bench/uploads.py) run on their own profiles: rtt50, cable and slow4g (--quick: rtt50).
+
 Progress while it runs, tables at the end, and under --out a folder per run
 with bench.json (every run, the versions, the machine) and the charts. The cost
 and scale figures come from bench.scale, which make bench runs on the host first
@@ -17,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import charts, check, far, report, run, scale_report
+from bench import charts, check, far, report, run, scale_report, uploads
 from network.profiles import PROFILES, Profile
 
 DEFAULT_PROFILES = "rtt50,slow4g,lossy"
@@ -71,6 +73,9 @@ async def measure(arguments) -> dict:
             results["page_loads"] += await run.page_loads(profile, arguments.runs)
             print(f"{profile.name}: headless Chromium, {arguments.browser_runs} loads each", flush=True)
             results["browser"] += await run.browser_loads(profile, arguments.browser_runs)
+    results["uploads"] = await uploads.measure(
+        arguments.upload_profiles, arguments.upload_runs, run.CA_FILE, run.progress
+    )
     return results
 
 
@@ -91,6 +96,8 @@ def main() -> None:
     if arguments.quick:
         arguments.runs, arguments.profiles = 2, [PROFILES["rtt50"]]
     arguments.browser_runs = 1 if arguments.quick else 5
+    arguments.upload_profiles = uploads.PROFILE_NAMES[:1] if arguments.quick else uploads.PROFILE_NAMES
+    arguments.upload_runs = 1 if arguments.quick else min(arguments.runs, uploads.FULL_RUNS)
 
     started = time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
     scale = scale_results(arguments.out)
@@ -104,6 +111,8 @@ def main() -> None:
         "quick": arguments.quick,
         "runs": arguments.runs,
         "profiles": [profile.as_dict() for profile in arguments.profiles],
+        "upload_profiles": list(arguments.upload_profiles),
+        "upload_runs": arguments.upload_runs,
         "network": "the lab's network emulator (network/): packet-level delay, rate and loss, both ways",
         "machine": machine(),
         "versions": json.loads(versions_file.read_text()) if versions_file.exists() else {},
@@ -115,6 +124,7 @@ def main() -> None:
     print(report.page_load_table(results["page_loads"]))
     print(report.browser_table(results["browser"]))
     print(report.loss_table(results["page_loads"]))
+    print(report.upload_table(results["uploads"]))
     print(scale_report.tables(scale))
     latest = arguments.out / "latest"
     latest.unlink(missing_ok=True)

@@ -83,3 +83,19 @@ def lower_bound(load: Load, network: Network) -> Bound:
     )
     link_bound_ms = (handshakes + 1) * network.rtt_ms + serialisation_ms
     return Bound(rounds, max(rounds * network.rtt_ms, link_bound_ms))
+
+
+def upload_bound(protocol: str, body_bytes: int, network: Network, window: int | None) -> Bound:
+    """The least time a cold upload can take: its handshakes, then the body, then the answer's
+    round trip. The body takes the longest of: the uplink carrying it; the rounds a new
+    connection's congestion window needs to grow to carry it (slow start); and the rounds the
+    server's flow control allows, `window` bytes a round trip at most (the most it ever let the
+    client have unacknowledged; None where the protocol has none: HTTP/1.1 is TCP's alone)."""
+    handshakes = 1 if protocol == "h3" else 2
+    initial = QUIC_INITIAL_WINDOW if protocol == "h3" else TCP_INITIAL_WINDOW
+    body_rounds = slow_start_rounds(body_bytes, initial)
+    if window:
+        body_rounds = max(body_rounds, math.ceil(body_bytes / window))
+    link_ms = body_bytes * 8 / (network.up_mbit * 1000) if network.up_mbit else 0.0
+    rounds = handshakes + body_rounds
+    return Bound(rounds, max(rounds * network.rtt_ms, (handshakes + 1) * network.rtt_ms + link_ms))

@@ -6,7 +6,8 @@ Exits non-zero, saying what is wrong, when the results file is malformed, a
 case broke the client's rules (more than 6 HTTP/1.1 connections, more than one
 HTTP/2 or HTTP/3 connection, an asset fetched twice), a chart is missing, or the
 cost and scale run lacks a point its plan names, a point served nothing or cost
-no CPU, or a server's memory, stock comparison, settings or choice row is missing.
+no CPU, or a server's memory, stock comparison, settings or choice row is missing, or an
+upload case is missing or was not answered with its body's digest.
 """
 
 import json
@@ -18,11 +19,13 @@ from bench.cases import CASES, PAGES
 from bench.report import chart_name
 from bench.scale_report import SCALE_CHART
 from bench.targets import OWN_ROUTES, STOCK_PAIRS, SWEEP, Plan
+from bench.uploads import protocols as upload_protocols
+from endpoints import ENDPOINTS
 
 CONNECTION_LIMIT = {"http/1.1": 6, "h2": 1, "h2+push": 1, "h3": 1}
-SECTIONS = ("meta", "page_loads", "browser", "scale")
+SECTIONS = ("meta", "page_loads", "browser", "uploads", "scale")
 SCALE = ("meta", "idle_cpu_per_second", "points", "memory", "stock", "settings", "choice")
-META = ("runs", "profiles", "network", "machine", "versions")
+META = ("runs", "profiles", "upload_profiles", "network", "machine", "versions")
 
 
 def problems(folder: Path) -> list[str]:
@@ -37,7 +40,25 @@ def problems(folder: Path) -> list[str]:
         for page in PAGES:
             found += _case_problems(data, profile, page)
             found += _chart_problems(folder / chart_name(page, profile))
+    found += upload_problems(data["uploads"], data["meta"]["upload_profiles"])
     return found + scale_problems(data["scale"]) + _chart_problems(folder / SCALE_CHART)
+
+
+def upload_problems(rows: list[dict], profiles: list[str]) -> list[str]:
+    """One row per endpoint, protocol and upload profile, each upload answered with its digest."""
+    found = []
+    for profile in profiles:
+        for endpoint in ENDPOINTS:
+            for protocol in upload_protocols(endpoint):
+                matching = [
+                    r for r in rows if (r["profile"], r["port"], r["protocol"]) == (profile, endpoint.port, protocol)
+                ]
+                name = f"upload {profile} {endpoint.port} {protocol}"
+                if len(matching) != 1:
+                    found.append(f"{name}: expected one row, found {len(matching)}")
+                elif matching[0]["failed"]:
+                    found.append(f"{name}: {len(matching[0]['failed'])} uploads failed: {matching[0]['failed'][0]}")
+    return found
 
 
 def scale_problems(scale: dict) -> list[str]:

@@ -83,3 +83,23 @@ def browser_table(rows: list[dict]) -> str:
         for r in rows
     ]
     return "\n".join(lines)
+
+
+def upload_table(rows: list[dict]) -> str:
+    """Uploads across the far network, per profile: time, rate, bound, and the window that bound it."""
+    lines = []
+    for profile in dict.fromkeys(row["profile"] for row in rows):
+        section = [row for row in rows if row["profile"] == profile]
+        lines += [
+            "",
+            f"uploads: {section[0]['body_bytes']:,} bytes, network {profile}, cold (median ms; bound = handshakes, "
+            "then the longest of the uplink, slow start and the server's flow-control window a round trip)",
+            f"  {'port':5} {'protocol':9} {'median':>9} {'MB/s':>6} {'bound':>8} {'÷bound':>6}  {'window':>13}",
+        ]
+        lines += [
+            f"  {row['far_port']:<5} {row['protocol']:9} {row['median_ms']:9.1f} {row['megabytes_per_s']:6.2f} "
+            f"{row['lower_bound_ms']:>8g} {_ratio(row):>6}  {row['window'] or 'TCP':>13}"
+            + (f"  FAILED: {row['failed'][0]}" if row["failed"] else "")
+            for row in section
+        ]
+    return "\n".join(lines)

@@ -75,22 +75,24 @@ class H3Client(QuicConnectionProtocol):
         super().datagram_received(data, address)
 
     async def get(self, authority: str, path: str) -> H3Response:
+        return await self.request(authority, path)
+
+    async def request(self, authority: str, path: str, *, method: str = "GET", body: bytes = b"") -> H3Response:
+        """One request; a body is handed to QUIC whole, which sends it as the server's flow
+        control allows."""
         stream_id = self._quic.get_next_available_stream_id()
         self._responses[stream_id] = H3Response()
         self._done[stream_id] = asyncio.get_running_loop().create_future()
-        self._http.send_headers(
-            stream_id,
-            [
-                (b":method", b"GET"),
-                (b":scheme", b"https"),
-                (b":authority", authority.encode()),
-                (b":path", path.encode()),
-            ],
-            end_stream=True,
-        )
+        headers = [(b":method", method.encode()), (b":scheme", b"https"), (b":authority", authority.encode())]
+        headers.append((b":path", path.encode()))
+        if body:
+            headers.append((b"content-length", str(len(body)).encode()))
+        self._http.send_headers(stream_id, headers, end_stream=not body)
+        if body:
+            self._http.send_data(stream_id, body, end_stream=True)
         self.transmit()
         try:
-            await asyncio.wait_for(self._done[stream_id], TIMEOUT)
+            await asyncio.wait_for(self._done[stream_id], TIMEOUT if not body else None)
         finally:
             del self._done[stream_id]
         return self._responses.pop(stream_id)

@@ -1,6 +1,7 @@
 """Unit tests of the Django app with Django's test client, and of what Daphne needs to speak
 HTTP/2 with the lab's TLS (run in its image)."""
 
+import hashlib
 import os
 
 import django
@@ -12,6 +13,7 @@ django.setup()
 from django.test import Client  # noqa: E402 (after django.setup)
 
 import website  # noqa: E402
+from website import upload  # noqa: E402
 
 TILE, TILE_FILE = next(iter(website.TILE_ASSETS.items()))
 SITE = {**website.PAGES, **website.ASSETS, TILE: TILE_FILE}
@@ -48,3 +50,15 @@ def test_daphne_finds_the_lab_s_tls_endpoint():
 
     prefixes = [plugin.prefix for plugin in getPlugins(IStreamServerEndpointStringParser)]
     assert "labtls" in prefixes, f"expected the labtls endpoint among Twisted's, saw {prefixes}"
+
+
+def test_upload_answers_the_length_and_digest_of_what_it_read():
+    body = bytes(range(256)) * 1000
+    response = Client().post(upload.PATH, data=body, content_type="application/octet-stream")
+    assert response.status_code == 200
+    assert response.json() == {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+
+
+def test_upload_declared_over_the_limit_is_413():
+    response = Client().generic("POST", upload.PATH, b"x", CONTENT_LENGTH=str(upload.LIMIT + 1))
+    assert response.status_code == 413

@@ -1,11 +1,13 @@
-"""Django's routes: the health check, then every path of the shared site."""
+"""Django's routes: the health check, the upload, then every path of the shared site."""
 
 import views
 from django.urls import path, re_path
 
 import website
+from website import upload
 
 urlpatterns = [
     path(website.HEALTH_PATH.lstrip("/"), views.health),
+    path(upload.PATH.lstrip("/"), views.received),
     re_path(r"^.*$", views.site_file),
 ]

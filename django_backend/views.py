@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.decorators import async_only_middleware
 
 import website
+from website import upload
 
 
 async def health(request: HttpRequest) -> HttpResponse:
@@ -24,6 +25,23 @@ async def site_file(request: HttpRequest) -> HttpResponse:
     if file is None:
         raise Http404("not a path of the site")
     return HttpResponse(file.read_bytes(), content_type=website.media_type(file))
+
+
+async def received(request: HttpRequest) -> HttpResponse:
+    """POST /upload: the body's length and digest (website/upload.py). Daphne has read all of
+    it before Django sees the request (Twisted keeps it in a temporary file), and Django's ASGI
+    handler copies it into another (memory up to 2.5 MB, then /tmp): so this reads a copy, and
+    a body over the limit is refused only once it has arrived."""
+    if request.method != "POST":
+        return HttpResponse("only POST here\n", status=405, headers={"Allow": "POST"})
+    if upload.declared_too_large(request.META.get("CONTENT_LENGTH")):
+        return HttpResponse(upload.TOO_LARGE, status=413, content_type="text/plain")
+    body = upload.Received()
+    while (chunk := request.read(65536)) and body.add(chunk):
+        pass
+    if body.too_large:
+        return HttpResponse(upload.TOO_LARGE, status=413, content_type="text/plain")
+    return HttpResponse(body.answer(), content_type=upload.MEDIA_TYPE)
 
 
 def received_over(request: HttpRequest) -> str:

@@ -4,7 +4,9 @@ directly over TLS with Gunicorn's own HTTP/2 (gunicorn_h2.conf.py).
 Every response says which protocol Flask itself received, so a client talking
 HTTP/2 to nginx can see that nginx spoke HTTP/1.1 to the backend. Where the
 Gunicorn config asks for it (SEND_EARLY_HINTS=1), GET / first sends 103 Early
-Hints through Gunicorn's wsgi.early_hints.
+Hints through Gunicorn's wsgi.early_hints. POST /upload reads the body as it arrives and
+answers its length and digest (website/upload.py); Werkzeug refuses a body over the limit
+with 413 (MAX_CONTENT_LENGTH), before reading it when its Content-Length says so.
 """
 
 import os
@@ -12,10 +14,12 @@ import os
 from flask import Flask, Response, abort, request, send_file
 
 import website
+from website import upload
 
 SEND_EARLY_HINTS = os.environ.get("SEND_EARLY_HINTS") == "1"
 
 app = Flask(__name__, static_folder=None)
+app.config["MAX_CONTENT_LENGTH"] = upload.LIMIT
 
 
 @app.get(website.HEALTH_PATH)
@@ -29,6 +33,14 @@ def index() -> Response:
     if SEND_EARLY_HINTS and send_early_hints:
         send_early_hints([("Link", link) for link in website.PRELOAD_LINKS])
     return site_file()
+
+
+@app.post(upload.PATH)
+def received() -> Response:
+    received = upload.Received()
+    while chunk := request.stream.read(65536):
+        received.add(chunk)
+    return Response(received.answer(), mimetype=upload.MEDIA_TYPE)
 
 
 @app.get("/<path:name>")

@@ -1,9 +1,13 @@
 """Unit tests of the Flask app with Flask's test client (run in its image)."""
 
+import hashlib
+import io
+
 import pytest
 
 import website
 from app import app
+from website import upload
 
 TILE, TILE_FILE = next(iter(website.TILE_ASSETS.items()))
 SITE = {**website.PAGES, **website.ASSETS, TILE: TILE_FILE}
@@ -36,3 +40,18 @@ def test_page_sends_early_hints_only_where_configured(monkeypatch, send_early_hi
     assert response.status_code == 200
     expected = [[("Link", link) for link in website.PRELOAD_LINKS]] if send_early_hints else []
     assert sent == expected
+
+
+def test_upload_answers_the_length_and_digest_of_what_it_read():
+    body = bytes(range(256)) * 1000
+    response = app.test_client().post(upload.PATH, data=body)
+    assert response.status_code == 200
+    assert response.get_json() == {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+
+
+def test_upload_over_the_limit_is_413_before_its_body_is_read():
+    unread = io.BytesIO(b"x" * 10)
+    declared = {"CONTENT_LENGTH": str(upload.LIMIT + 1)}  # as the server passes it on
+    response = app.test_client().post(upload.PATH, input_stream=unread, environ_overrides=declared)
+    assert response.status_code == 413
+    assert unread.tell() == 0

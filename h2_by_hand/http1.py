@@ -1,6 +1,7 @@
 """HTTP/1.1, served minimally: GET and HEAD, one request after another on a connection
 (keep-alive), for a client that does not offer h2 (a health check, the bench's HTTP/1.1
-baseline). No chunked bodies, no pipelining, no upgrade to h2c.
+baseline), and POST /upload with a Content-Length. No chunked bodies (411), no pipelining,
+no upgrade to h2c.
 
 Limits: a request head within the stream reader's limit (server.py; 431 beyond), and
 arriving within `patience` seconds of the connection, or of the previous response; a body
@@ -9,10 +10,13 @@ arriving within `patience` seconds of the connection, or of the previous respons
 
 import asyncio
 
-from responses import Response, respond, text
+from responses import Response, respond, takes_body, text, uploaded
+
+from website import upload
 
 MAX_BODY = 1_048_576
-REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 413: "Content Too Large",
+REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 411: "Length Required",
+           413: "Content Too Large",
            431: "Request Header Fields Too Large", 505: "HTTP Version Not Supported"}  # fmt: skip
 
 
@@ -40,6 +44,12 @@ async def serve(
             return
         method, target, version = parts
         headers = dict(header(line) for line in lines if line)
+        if takes_body(method, target):
+            response, keep_alive = await read_upload(reader, headers, patience)
+            await reply(writer, peer, request_line, response, keep_alive, patience)
+            if not keep_alive:
+                return
+            continue
         if not await body_dropped(reader, headers, patience):
             await reply(writer, peer, request_line, text(413, "a GET has no body\n", []), False, patience)
             return
@@ -52,6 +62,24 @@ async def serve(
 def header(line: str) -> tuple[str, str]:
     name, _, value = line.partition(":")
     return name.strip().lower(), value.strip()
+
+
+async def read_upload(reader: asyncio.StreamReader, headers: dict[str, str], patience: float) -> tuple[Response, bool]:
+    """POST /upload: the body counted and hashed as it arrives, each read within `patience`;
+    refused (and the connection closed after the answer) when chunked, or over the limit."""
+    length = headers.get("content-length", "")
+    if "transfer-encoding" in headers or not length.isdigit():
+        return text(411, "a Content-Length, please (no chunked bodies here)\n", []), False
+    if upload.declared_too_large(length):
+        return uploaded(None, "HTTP/1.1"), False
+    received, left = upload.Received(), int(length)
+    while left:
+        chunk = await asyncio.wait_for(reader.read(min(left, 65_536)), patience)
+        if not chunk:
+            raise ConnectionError("the client closed before its body's end")
+        received.add(chunk)
+        left -= len(chunk)
+    return uploaded(received, "HTTP/1.1"), True
 
 
 async def body_dropped(reader: asyncio.StreamReader, headers: dict[str, str], patience: float) -> bool:

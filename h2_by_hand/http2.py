@@ -23,7 +23,9 @@ from h2.connection import H2Connection
 from h2.errors import ErrorCodes
 from h2.settings import SettingCodes, Settings
 from hyperframe.frame import GoAwayFrame
-from responses import Response, respond
+from responses import Response, respond, takes_body, uploaded
+
+from website import upload
 
 MAX_CONCURRENT_STREAMS = 100  # a page of 120 tiles asks for them 100 at a time
 MAX_HEADER_LIST_SIZE = 16_384  # bytes of request headers, decoded: an HPACK bomb stops here
@@ -37,6 +39,7 @@ class Http2Connection:
         self.peer, self.log = peer, log
         self.h2 = H2Connection(H2Configuration(client_side=False, header_encoding="utf-8"))
         self.sending: dict[int, memoryview] = {}  # stream -> the body bytes it still has to send
+        self.uploads: dict[int, upload.Received] = {}  # stream -> the request body read so far
         self.resets = 0
         self.events = 0  # events the client's frames made so far: server.py's clock reads progress here
         self.last_stream: int | None = None  # set once our GOAWAY is out: the last stream we serve
@@ -45,7 +48,7 @@ class Http2Connection:
     @property
     def done(self) -> bool:
         """Nothing more to do: the socket may close."""
-        return self.broken or (self.last_stream is not None and not self.sending)
+        return self.broken or (self.last_stream is not None and not self.sending and not self.uploads)
 
     @property
     def idle(self) -> bool:
@@ -111,6 +114,7 @@ class Http2Connection:
         self.h2.close_connection(ErrorCodes.ENHANCE_YOUR_CALM, last_stream_id=self.h2.highest_inbound_stream_id)
         self.broken = True
         self.sending.clear()
+        self.uploads.clear()
 
     # --- each event the client's frames make, in its own function ---------------------------
 
@@ -129,7 +133,12 @@ class Http2Connection:
             return
         headers = dict(event.headers)
         method, path = headers.get(":method", ""), headers.get(":path", "")
-        response = respond(method, path, "HTTP/2")
+        if takes_body(method, path) and not event.stream_ended:
+            self.upload_started(stream, headers)
+            return
+        response = (
+            uploaded(upload.Received(), "HTTP/2") if takes_body(method, path) else respond(method, path, "HTTP/2")
+        )
         self.answer(stream, headers, response)
         self.log(f'{self.peer} "{method} {path} HTTP/2" {response.status} {len(response.body)}')
 
@@ -163,18 +172,55 @@ class Http2Connection:
         if response.body:
             self.sending[stream] = memoryview(response.body)
 
+    def upload_started(self, stream: int, request: dict[str, str]) -> None:
+        """POST /upload: its answer waits for the end of its body, unless its content-length is
+        already over the limit."""
+        if upload.declared_too_large(request.get("content-length")):
+            self.upload_refused(stream)
+        else:
+            self.uploads[stream] = upload.Received()
+
+    def upload_refused(self, stream: int) -> None:
+        # The whole response (413), then RST_STREAM NO_ERROR: "stop sending the request, its
+        # answer is complete" (RFC 9113 8.1), so no more of the body crosses the network.
+        self.uploads.pop(stream, None)
+        self.send_response(stream, uploaded(None, "HTTP/2"))
+        self.flush_stream(stream)
+        if self.open(stream):
+            self.h2.reset_stream(stream, ErrorCodes.NO_ERROR)
+        self.log(f'{self.peer} "POST {upload.PATH} HTTP/2" 413')
+
+    def flush_stream(self, stream: int) -> None:
+        while stream in self.sending and self.send_some(stream):
+            pass
+
+    def stream_ended(self, event: h2.events.StreamEnded) -> None:
+        # END_STREAM on an upload: the body is complete, and its answer goes out.
+        received = self.uploads.pop(event.stream_id, None)
+        if received is not None and self.open(event.stream_id):
+            response = uploaded(received, "HTTP/2")
+            self.send_response(event.stream_id, response)
+            self.log(f'{self.peer} "POST {upload.PATH} HTTP/2" {response.status} {received.length}')
+
     def data_received(self, event: h2.events.DataReceived) -> None:
-        # WINDOW_UPDATE: a GET has no body, so what comes is read and dropped, and the window it
-        # used is given back at once, for the stream and the connection (RFC 9113 6.9); for the
-        # connection alone when the stream has closed meanwhile.
+        # An upload's DATA is counted and hashed as it comes (over the limit: refused).
+        # WINDOW_UPDATE: what is read is given back at once, for the stream and the connection
+        # (RFC 9113 6.9), so the client may send another window's worth (65,535 bytes, h2's
+        # default: one window per round trip is an upload's speed limit); for the connection
+        # alone when the stream has closed meanwhile. A GET's body is read and dropped.
+        received = self.uploads.get(event.stream_id)
+        if received is not None and not received.add(event.data):
+            self.upload_refused(event.stream_id)
         if self.open(event.stream_id):
             self.h2.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
         elif event.flow_controlled_length:
             self.h2.increment_flow_control_window(event.flow_controlled_length)
 
     def stream_reset(self, event: h2.events.StreamReset) -> None:
-        # RST_STREAM from the client: stop sending on it. Too many, and the connection goes.
+        # RST_STREAM from the client: stop sending on it (or reading its upload). Too many,
+        # and the connection goes.
         self.sending.pop(event.stream_id, None)
+        self.uploads.pop(event.stream_id, None)
         self.resets += 1
         if self.resets > MAX_RESETS:
             self.log(f"{self.peer} reset {self.resets} streams: GOAWAY ENHANCE_YOUR_CALM")
@@ -187,6 +233,7 @@ class Http2Connection:
             self.log(f"{self.peer} GOAWAY from the client: {event.error_code!r}")
         self.broken = True
         self.sending.clear()
+        self.uploads.clear()
 
     # --- sending, within the windows ---------------------------------------------------------
 
@@ -232,13 +279,14 @@ def rfc_code(cause: BaseException | None) -> ErrorCodes | None:
 
 
 def ignore(connection: Http2Connection, event: h2.events.Event) -> None:
-    """Events that need nothing of ours: SETTINGS and PING (h2 has acknowledged them), the end of
-    a request, WINDOW_UPDATE (flush() uses the new window), and priorities (ignored: above)."""
+    """Events that need nothing of ours: SETTINGS and PING (h2 has acknowledged them),
+    WINDOW_UPDATE (flush() uses the new window), and priorities (ignored: above)."""
 
 
 HANDLERS: dict[type, Callable] = {
     h2.events.RequestReceived: Http2Connection.request_received,
     h2.events.DataReceived: Http2Connection.data_received,
     h2.events.StreamReset: Http2Connection.stream_reset,
+    h2.events.StreamEnded: Http2Connection.stream_ended,
     h2.events.ConnectionTerminated: Http2Connection.connection_terminated,
 }

@@ -4,6 +4,7 @@ of the lab serves them (website/), with the headers they all send."""
 from dataclasses import dataclass, field
 
 import website
+from website import upload
 
 SERVER = "h2-by-hand"
 
@@ -37,6 +38,22 @@ def respond(method: str, path: str, protocol: str) -> Response:
     if method == "HEAD":
         response.body = b""
     return response
+
+
+def takes_body(method: str, path: str) -> bool:
+    """Whether the request is an upload, read before it is answered (every other gets its answer
+    at once, and any body it brings is read and dropped)."""
+    return method == "POST" and path.split("?", 1)[0] == upload.PATH
+
+
+def uploaded(received: upload.Received | None, protocol: str) -> Response:
+    """The answer to POST /upload: the body's length and digest, or 413 (None: its
+    Content-Length said it was too large, and it was not read)."""
+    headers = [("server", SERVER), ("x-backend-protocol", protocol), *website.RESPONSE_HEADERS.items()]
+    if received is None or received.too_large:
+        return text(413, upload.TOO_LARGE, headers)
+    body = received.answer()
+    return Response(200, [*headers, ("content-type", upload.MEDIA_TYPE), ("content-length", str(len(body)))], body)
 
 
 def text(status: int, message: str, headers: list[tuple[str, str]]) -> Response:

@@ -1,6 +1,9 @@
 """Unit tests of the hand-written HTTP/2 connection, driven frame by frame by an h2 client
 (no sockets: the connection is a state machine; run in its image)."""
 
+import hashlib
+import json
+
 import h2.events
 from h2.config import H2Configuration
 from h2.connection import H2Connection
@@ -10,6 +13,7 @@ from http2 import MAX_RESETS, Http2Connection
 from hyperframe.frame import DataFrame, Frame, GoAwayFrame, RstStreamFrame
 
 import website
+from website import upload
 
 PAGE = website.PAGES["/"].read_bytes()
 STYLESHEET = "/static/css/bootstrap.min.css"
@@ -167,3 +171,40 @@ def test_data_on_a_stream_the_client_reset_keeps_the_connection():
     wire = frames(pair.server.receive(pair.client.data_to_send() + late_data))
     resets = [(f.stream_id, f.error_code) for f in wire if isinstance(f, RstStreamFrame)]
     assert resets == [(1, ErrorCodes.STREAM_CLOSED)] and not pair.server.broken, f"saw {resets}"
+
+
+def post(path: str, length: int | None = None) -> list[tuple[str, str]]:
+    headers = [(":method", "POST"), (":scheme", "https"), (":authority", "localhost:8453"), (":path", path)]
+    return headers + ([("content-length", str(length))] if length is not None else [])
+
+
+def send_body(pair: Pair, stream: int, body: bytes) -> None:
+    """The body within the client's windows, as a client must send it: each piece waits for
+    the server's WINDOW_UPDATE of the one before."""
+    while body:
+        size = min(pair.client.local_flow_control_window(stream), pair.client.max_outbound_frame_size, len(body))
+        assert size > 0, "the server did not reopen its window as it read"
+        pair.client.send_data(stream, body[:size], end_stream=size == len(body))
+        body = body[size:]
+        pair.exchange()
+
+
+def test_an_upload_is_read_through_the_window_reopened_and_answered_with_its_digest():
+    body = bytes(range(256)) * 1024  # 256 KiB: four of h2's default 64 KiB windows
+    pair = Pair()
+    pair.client.send_headers(1, post(upload.PATH, len(body)))
+    pair.exchange()
+    send_body(pair, 1, body)
+    [response] = [dict(e.headers) for e in pair.of(h2.events.ResponseReceived)]
+    assert response[":status"] == "200"
+    assert json.loads(pair.body(1)) == {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+
+
+def test_an_upload_declared_over_the_limit_gets_413_and_is_told_to_stop():
+    pair = Pair()
+    pair.client.send_headers(1, post(upload.PATH, upload.LIMIT + 1))
+    pair.exchange()
+    [response] = [dict(e.headers) for e in pair.of(h2.events.ResponseReceived)]
+    assert response[":status"] == "413"
+    resets = pair.of(h2.events.StreamReset)
+    assert [(e.stream_id, e.error_code) for e in resets] == [(1, ErrorCodes.NO_ERROR)]

@@ -7,6 +7,10 @@ GET / first sends 103 Early Hints (preload the stylesheet and scripts), then
 promises those assets with server push, then sends the page, each only where the
 server offers it: Hypercorn sends a PUSH_PROMISE only when the client's settings
 allow push (SETTINGS_ENABLE_PUSH), and 103 only over HTTP/2 and HTTP/3.
+
+POST /upload reads the body as it arrives and answers its length and digest
+(website/upload.py); Quart refuses one over the limit with 413 (MAX_CONTENT_LENGTH),
+before reading it when its Content-Length says so.
 """
 
 import os
@@ -14,10 +18,12 @@ import os
 from quart import Quart, Response, abort, make_push_promise, request, send_file
 
 import website
+from website import upload
 
 ADVERTISE_HTTP3 = os.environ.get("ADVERTISE_HTTP3") == "1"
 
 app = Quart(__name__, static_folder=None)
+app.config["MAX_CONTENT_LENGTH"] = upload.LIMIT
 
 
 class EarlyHints:
@@ -54,6 +60,14 @@ async def index() -> Response:
     for path in website.ASSETS:
         await make_push_promise(path)
     return await site_file()
+
+
+@app.post(upload.PATH)
+async def received() -> Response:
+    received = upload.Received()
+    async for chunk in request.body:
+        received.add(chunk)
+    return Response(received.answer(), mimetype=upload.MEDIA_TYPE)
 
 
 @app.get("/<path:name>")

@@ -1,12 +1,15 @@
 """Unit tests of the Quart app with Quart's test client (run in its image)."""
 
 import asyncio
+import hashlib
+import json
 
 import pytest
 
 import app as app_module
 import website
 from app import EarlyHints, app
+from website import upload
 
 TILE, TILE_FILE = next(iter(website.TILE_ASSETS.items()))
 SITE = {**website.PAGES, **website.ASSETS, TILE: TILE_FILE}
@@ -93,3 +96,23 @@ def test_no_alt_svc_where_the_server_speaks_no_http3(monkeypatch):
     monkeypatch.setattr(app_module, "ADVERTISE_HTTP3", False)
     seen = alt_svc_for("localhost:8450")
     assert seen is None, f"ADVERTISE_HTTP3 unset (Granian, Uvicorn): expected no Alt-Svc, saw {seen!r}"
+
+
+def post_upload(body: bytes, headers: dict[str, str] | None = None):
+    async def request():
+        response = await app.test_client().post(upload.PATH, data=body, headers=headers)
+        return response.status_code, await response.get_data()
+
+    return asyncio.run(request())
+
+
+def test_upload_answers_the_length_and_digest_of_what_it_read():
+    body = bytes(range(256)) * 1000
+    status, answer = post_upload(body)
+    assert status == 200
+    assert json.loads(answer) == {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+
+
+def test_upload_declared_over_the_limit_is_413():
+    status, _ = post_upload(b"x", {"Content-Length": str(upload.LIMIT + 1)})
+    assert status == 413

@@ -9,6 +9,13 @@ port it listens on, to every client (so a client of the far port would be sent t
 one). It does so by rewriting its own code at start (its "touchup" of Http.http1_response_header);
 the lab's rewrite below removes that line instead.
 
+POST /upload streams over HTTP/1.1: the body is hashed as it arrives (website/upload.py), one
+declared over the limit is refused with 413 before it is read (a streaming route skips Sanic's
+own check), and REQUEST_MAX_SIZE stops one that grows past it. Over HTTP/3 Sanic 25.12 cannot
+take a body: it runs the handler as soon as the request's HEADERS arrive, then appends each
+DATA to request.body, and nothing marks the end of it (its HTTP/3 receiver has no read() and
+ignores the stream's end), so the handler answers 501 rather than a digest of a part.
+
 Header names are written lowercase: HTTP/3 requires them so (RFC 9114 4.2), and Sanic sends
 them as they are spelled, its own Last-Modified of a file response too.
 """
@@ -19,8 +26,10 @@ from sanic.touchup.schemes import BaseScheme
 from sanic.touchup.schemes.altsvc import AltSvcCheck, RemoveAltSvc
 
 import website
+from website import upload
 
 app = Sanic("h2lab")
+app.config.REQUEST_MAX_SIZE = upload.LIMIT
 
 
 class RemoveSanicsAltSvc(RemoveAltSvc):
@@ -41,6 +50,20 @@ BaseScheme._registry.discard(AltSvcCheck)
 @app.get(website.HEALTH_PATH)
 async def health(request: Request) -> response.HTTPResponse:
     return response.text("ok\n")
+
+
+@app.post(upload.PATH, stream=True)
+async def received(request: Request) -> response.HTTPResponse:
+    if upload.declared_too_large(request.headers.get("content-length")):
+        return response.text(upload.TOO_LARGE, status=413)
+    if not hasattr(request.stream, "read"):  # HTTP/3: see above
+        return response.text("Sanic 25.12 cannot read an HTTP/3 request body to its end\n", status=501)
+    body = upload.Received()
+    while (chunk := await request.stream.read()) is not None:
+        body.add(chunk)
+    if body.too_large:
+        return response.text(upload.TOO_LARGE, status=413)
+    return response.raw(body.answer(), content_type=upload.MEDIA_TYPE)
 
 
 @app.get("/", name="page")

@@ -1,9 +1,12 @@
 """Unit tests of the Sanic app with Sanic's test client (run in its image)."""
 
+import hashlib
+
 import pytest
 
 import website
 from app import app
+from website import upload
 
 TILE, TILE_FILE = next(iter(website.TILE_ASSETS.items()))
 SITE = {**website.PAGES, **website.ASSETS, TILE: TILE_FILE}
@@ -30,3 +33,15 @@ def test_unknown_path_is_404():
 def test_alt_svc_names_the_port_the_client_reached_to_names_only(host, expected):
     _, response = app.test_client.get(website.HEALTH_PATH, headers={"Host": host})
     assert response.headers.get("Alt-Svc") == expected, f"Host {host}: saw {response.headers.get('Alt-Svc')!r}"
+
+
+def test_upload_answers_the_length_and_digest_of_what_it_read():
+    body = bytes(range(256)) * 1000
+    _, response = app.test_client.post(upload.PATH, content=body)
+    assert response.status == 200
+    assert response.json == {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+
+
+def test_upload_declared_over_the_limit_is_413():
+    _, response = app.test_client.post(upload.PATH, content=b"x", headers={"content-length": str(upload.LIMIT + 1)})
+    assert response.status == 413

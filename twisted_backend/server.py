@@ -4,6 +4,11 @@
 
 twisted.web's Site offers ALPN h2 and http/1.1 by itself once h2 is installed
 (twisted[http2]); TLS needs pyOpenSSL (twisted[tls]). Twisted has no push.
+
+POST /upload answers the body's length and digest (website/upload.py), hashed as it
+arrives and never kept (HashingRequest). twisted.web renders a request only once all of
+its body has arrived, and has no limit on its size: a body over the limit is read to its
+end, then refused with 413.
 """
 
 import sys
@@ -14,8 +19,21 @@ from twisted.web import resource, server
 
 import website
 from twisted_shared import IDLE_TIMEOUT, certificate_options
+from website import upload
 
 PORT = 8446
+
+
+class HashingRequest(server.Request):
+    """A request whose body is counted and hashed as it arrives, instead of being kept in
+    request.content (a temporary file past 100 kB, by default)."""
+
+    def gotLength(self, length: int | None) -> None:
+        super().gotLength(0)  # an empty in-memory request.content: nothing goes into it
+        self.received = upload.Received()
+
+    def handleContentChunk(self, data: bytes) -> None:
+        self.received.add(data)
 
 
 class SiteFiles(resource.Resource):
@@ -25,9 +43,7 @@ class SiteFiles(resource.Resource):
 
     def render_GET(self, request: server.Request) -> bytes:
         path = request.path.decode()
-        request.setHeader(b"x-backend-protocol", request.clientproto)
-        for name, value in website.RESPONSE_HEADERS.items():
-            request.setHeader(name.encode(), value.encode())
+        site_headers(request)
         if path == website.HEALTH_PATH:
             return b"ok\n"
         file = website.file_for(path)
@@ -40,8 +56,27 @@ class SiteFiles(resource.Resource):
         request.setHeader(b"content-type", media_type.encode())
         return file.read_bytes()
 
+    def render_POST(self, request: HashingRequest) -> bytes:
+        site_headers(request)
+        if request.path.decode() != upload.PATH:
+            request.setResponseCode(405)
+            request.setHeader(b"allow", b"GET, HEAD")
+            return b"only GET here\n"
+        if request.received.too_large:
+            request.setResponseCode(413)
+            return upload.TOO_LARGE.encode()
+        request.setHeader(b"content-type", upload.MEDIA_TYPE.encode())
+        return request.received.answer()
+
+
+def site_headers(request: server.Request) -> None:
+    request.setHeader(b"x-backend-protocol", request.clientproto)
+    for name, value in website.RESPONSE_HEADERS.items():
+        request.setHeader(name.encode(), value.encode())
+
 
 if __name__ == "__main__":
     globalLogBeginner.beginLoggingTo([textFileLogObserver(sys.stdout)])
-    reactor.listenSSL(PORT, server.Site(SiteFiles(), timeout=IDLE_TIMEOUT), certificate_options())
+    site = server.Site(SiteFiles(), requestFactory=HashingRequest, timeout=IDLE_TIMEOUT)
+    reactor.listenSSL(PORT, site, certificate_options())
     reactor.run()

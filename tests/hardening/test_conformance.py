@@ -47,6 +47,7 @@ from conformance import (
     stream_error,
     window_update,
 )
+from website.upload import PATH as UPLOAD_PATH
 
 # For the server's answer, at most: a probe stops at once when it gets the one the RFC asks
 # for, or when the server has said all it will (conformance.said_all).
@@ -87,8 +88,9 @@ def after_the_answer(then: Callable[[AbusiveConnection], bytes]) -> Callable[[Ab
     return send
 
 
-def post(client: AbusiveConnection, content_length: int) -> list[tuple[str, str]]:
-    return [(":method", "POST")] + headers(client, ("content-length", str(content_length)), drop=(":method",))
+def post(client: AbusiveConnection, content_length: int, path: str = "/") -> list[tuple[str, str]]:
+    fields = headers(client, ("content-length", str(content_length)), drop=(":method", ":path"))
+    return [(":method", "POST"), (":path", path)] + fields
 
 
 def healthz(client: AbusiveConnection) -> bytes:
@@ -106,7 +108,9 @@ def body_then_trailers(client: AbusiveConnection, trailers: list[tuple[str, str]
 
 
 def post_with_body(client: AbusiveConnection, content_length: int, body: bytes) -> bytes:
-    return request(client, 1, post(client, content_length), end_stream=False) + raw_frame(DATA, END_STREAM, 1, body)
+    """A POST /upload whose DATA says other than its content-length: to the route that reads a body."""
+    upload = post(client, content_length, UPLOAD_PATH)
+    return request(client, 1, upload, end_stream=False) + raw_frame(DATA, END_STREAM, 1, body)
 
 
 def too_many_streams(client: AbusiveConnection) -> bytes:

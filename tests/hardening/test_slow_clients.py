@@ -1,10 +1,11 @@
 """Clients that hold a connection without finishing anything: TLS and then silence, half a
-preface, and a header block that trickles in one CONTINUATION frame every half second (slowloris).
+preface, a header block that trickles in one CONTINUATION frame every half second (slowloris),
+and an upload that stops half way (POST /upload, a part of its body, then nothing).
 The server must let go of them within a bound.
 
-The three arrive together, as a slowloris attacker sends them, under one guard: each waits
+The four arrive together, as a slowloris attacker sends them, under one guard: each waits
 on the server's clock (10-15 s), so one after another they would take three times as long.
-The first of a server's three tests runs them (slow_clients_together), each test reads the
+The first of a server's four tests runs them (slow_clients_together), each test reads the
 verdict on its own client.
 """
 
@@ -13,11 +14,12 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 import pytest
-from hyperframe.frame import ContinuationFrame
+from hyperframe.frame import ContinuationFrame, DataFrame
 
 from abuse import PREFACE, AbusiveConnection, Verdict, http2_endpoints, on_twisted
 from guard import guarded
 from lab import Endpoint
+from website import upload
 
 PATIENCE = 15  # seconds a server may take to drop a stalled client (nginx and Twisted are set to 10)
 # Seconds between two CONTINUATION frames of the slow header block: well inside the shortest
@@ -53,16 +55,28 @@ def slow_header_block(endpoint: Endpoint) -> Verdict:
         return attacker.verdict
 
 
+def upload_that_stops(endpoint: Endpoint) -> Verdict:
+    """POST /upload declaring 1 MB, 16 KB of it, then nothing (a client gone quiet mid-body)."""
+    with AbusiveConnection(endpoint) as attacker:
+        fields = [(":method", "POST"), ("content-length", "1000000")] + [
+            field for field in attacker.request_headers(upload.PATH) if field[0] != ":method"
+        ]
+        attacker.send(attacker.headers_frame(1, attacker.encoder.encode(fields), end_stream=False))
+        attacker.send(DataFrame(1, data=b"x" * 16_384).serialize())
+        return attacker.watch(PATIENCE)
+
+
 SLOW_CLIENTS = {
     "silence_after_tls": (silence_after_tls, "a client that completes TLS and sends nothing"),
     "half_a_preface": (half_a_preface, "a client that sends half the connection preface"),
     "slow_header_block": (slow_header_block, f"a header block trickling in one CONTINUATION every {TRICKLE_PAUSE:g} s"),
+    "upload_that_stops": (upload_that_stops, "an upload that stops after 16 KB of its 1 MB body"),
 }
 
 
 @functools.cache
 def slow_clients_together(endpoint: Endpoint) -> tuple[dict[str, Future], str]:
-    """The three slow clients at once, under one guard: each one's verdict to come (or the error
+    """The four slow clients at once, under one guard: each one's verdict to come (or the error
     that ended it), and what the guard saw go wrong ("" if nothing). Once per endpoint and test
     process: a server's attacks all run in one worker (their xdist group)."""
     with ThreadPoolExecutor(len(SLOW_CLIENTS), thread_name_prefix=f"slow-{endpoint.name}") as clients:
@@ -119,3 +133,8 @@ def test_half_a_preface(endpoint, observe):
 )
 def test_slow_header_block(endpoint, observe):
     dropped(endpoint, "slow_header_block", observe)
+
+
+@pytest.mark.parametrize("endpoint", http2_endpoints())
+def test_upload_that_stops(endpoint, observe):
+    dropped(endpoint, "upload_that_stops", observe)

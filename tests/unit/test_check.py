@@ -26,6 +26,7 @@ RUNS = 2
 @pytest.fixture(autouse=True)
 def small_bench(monkeypatch):
     monkeypatch.setattr(check, "CASES", SMALL_CASES)
+    monkeypatch.setattr(check, "ENDPOINTS", [NGINX_FLASK, HYPERCORN_QUART])
     monkeypatch.setattr(check, "PAGES", {"jumbotron": "/"})
 
 
@@ -48,9 +49,15 @@ def bench_run(profile_names: list[str] = PROFILE_NAMES) -> dict:
         for case in SMALL_CASES
         for mode in ("cold", "warm")
     ]
+    uploads = [
+        {"profile": "rtt50", "port": endpoint.port, "protocol": protocol, "failed": []}
+        for endpoint in (NGINX_FLASK, HYPERCORN_QUART)
+        for protocol in ("http/1.1", "h2", "h3")
+    ]
     meta = {
         "runs": RUNS,
         "profiles": [PROFILES[name].as_dict() for name in profile_names],
+        "upload_profiles": ["rtt50"],
         "network": "the lab's network emulator",
         "machine": {},
         "versions": {},
@@ -58,7 +65,7 @@ def bench_run(profile_names: list[str] = PROFILE_NAMES) -> dict:
     browser = [
         {"page": "jumbotron", "profile": "rtt50", "far_port": 9443, "asked_for": "tcp", "protocols_used": ["h2"]}
     ]
-    return {"meta": meta, "page_loads": page_loads, "browser": browser, "scale": scale_run()}
+    return {"meta": meta, "page_loads": page_loads, "browser": browser, "uploads": uploads, "scale": scale_run()}
 
 
 def write(folder, data: dict, charts: dict[str, bytes] | None = None):
@@ -157,6 +164,20 @@ def test_a_case_without_exactly_one_row_of_every_run_is_reported(tmp_path, chang
         warm["runs"].pop()
     found = check.problems(write(tmp_path, data))
     assert found == [f"jumbotron lossy 8443 http/1.1 warm: {expected}"], f"expected only that case, got {found}"
+
+
+def test_a_missing_upload_case_is_reported(tmp_path):
+    data = bench_run()
+    data["uploads"] = [r for r in data["uploads"] if (r["port"], r["protocol"]) != (8444, "h3")]
+    found = check.problems(write(tmp_path, data))
+    assert found == ["upload rtt50 8444 h3: expected one row, found 0"], f"expected only that case, got {found}"
+
+
+def test_an_upload_not_answered_with_its_digest_is_reported(tmp_path):
+    data = bench_run()
+    data["uploads"][0]["failed"] = ["413 {}"]
+    found = check.problems(write(tmp_path, data))
+    assert found == ["upload rtt50 8443 http/1.1: 1 uploads failed: 413 {}"], f"expected only that case, got {found}"
 
 
 def test_a_profile_in_meta_without_rows_or_chart_is_reported(tmp_path):
