@@ -2,7 +2,8 @@
 
     python3 -m bench [--quick] [--runs N] [--profiles rtt50,slow4g,lossy] [--out /results]
 
-Uploads (bench/uploads.py) run on their own profiles: rtt50, cable and slow4g (--quick: rtt50).
+Uploads (bench/uploads.py) run on their own profiles: rtt50, cable and slow4g (--quick: rtt50);
+multiplexing and priorities (bench/streams.py) on rtt50 and slow4g.
 
 Progress while it runs, tables at the end, and under --out a folder per run
 with bench.json (every run, the versions, the machine) and the charts. The cost
@@ -19,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import charts, check, far, report, run, scale_report, uploads
+from bench import charts, check, far, report, run, scale_report, streams, uploads
 from network.profiles import PROFILES, Profile
 
 DEFAULT_PROFILES = "rtt50,slow4g,lossy"
@@ -76,6 +77,8 @@ async def measure(arguments) -> dict:
     results["uploads"] = await uploads.measure(
         arguments.upload_profiles, arguments.upload_runs, run.CA_FILE, run.progress
     )
+    print("many requests on one HTTP/2 connection: multiplexing (rtt50), priorities (slow4g)", flush=True)
+    results["streams"] = await streams.measure(arguments.upload_runs, run.CA_FILE, run.progress)
     return results
 
 
@@ -125,6 +128,7 @@ def main() -> None:
     print(report.browser_table(results["browser"]))
     print(report.loss_table(results["page_loads"]))
     print(report.upload_table(results["uploads"]))
+    print(report.streams_table(results["streams"]))
     print(scale_report.tables(scale))
     latest = arguments.out / "latest"
     latest.unlink(missing_ok=True)

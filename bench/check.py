@@ -7,7 +7,8 @@ case broke the client's rules (more than 6 HTTP/1.1 connections, more than one
 HTTP/2 or HTTP/3 connection, an asset fetched twice), a chart is missing, or the
 cost and scale run lacks a point its plan names, a point served nothing or cost
 no CPU, or a server's memory, stock comparison, settings or choice row is missing, or an
-upload case is missing or was not answered with its body's digest.
+upload case is missing or was not answered with its body's digest, or a multiplexing or
+priorities case is missing.
 """
 
 import json
@@ -23,7 +24,7 @@ from bench.uploads import protocols as upload_protocols
 from endpoints import ENDPOINTS
 
 CONNECTION_LIMIT = {"http/1.1": 6, "h2": 1, "h2+push": 1, "h3": 1}
-SECTIONS = ("meta", "page_loads", "browser", "uploads", "scale")
+SECTIONS = ("meta", "page_loads", "browser", "uploads", "streams", "scale")
 SCALE = ("meta", "idle_cpu_per_second", "points", "memory", "stock", "settings", "choice")
 META = ("runs", "profiles", "upload_profiles", "network", "machine", "versions")
 
@@ -41,7 +42,22 @@ def problems(folder: Path) -> list[str]:
             found += _case_problems(data, profile, page)
             found += _chart_problems(folder / chart_name(page, profile))
     found += upload_problems(data["uploads"], data["meta"]["upload_profiles"])
+    found += stream_problems(data["streams"])
     return found + scale_problems(data["scale"]) + _chart_problems(folder / SCALE_CHART)
+
+
+def stream_problems(rows: list[dict]) -> list[str]:
+    """For every HTTP/2 endpoint: one multiplexing row, one priorities row per signal, all answered 200."""
+    found = []
+    for endpoint in (e for e in ENDPOINTS if "h2" in e.protocols):
+        for case, signal in (("multiplexing", None), ("priorities", "rfc9218"), ("priorities", "rfc7540")):
+            matching = [r for r in rows if (r["case"], r["port"], r.get("signal")) == (case, endpoint.port, signal)]
+            name = f"{case} {endpoint.port}" + (f" {signal}" if signal else "")
+            if len(matching) != 1:
+                found.append(f"{name}: expected one row, found {len(matching)}")
+            elif case == "priorities" and matching[0]["statuses"] != [200]:
+                found.append(f"{name}: expected every response 200, saw {matching[0]['statuses']}")
+    return found
 
 
 def upload_problems(rows: list[dict], profiles: list[str]) -> list[str]:

@@ -103,3 +103,26 @@ def upload_table(rows: list[dict]) -> str:
             for row in section
         ]
     return "\n".join(lines)
+
+
+def streams_table(rows: list[dict]) -> str:
+    """Per HTTP/2 server: responses in progress at once, and whether the urgent stylesheet came first."""
+    mux = {row["port"]: row for row in rows if row["case"] == "multiplexing"}
+    prio = {(row["port"], row["signal"]): row for row in rows if row["case"] == "priorities"}
+    lines = [
+        "",
+        "one HTTP/2 connection: the page's 3 assets at once (rtt50), in progress together; the stylesheet asked "
+        "last at u=0 after 62 at u=5 (slow4g): ms, × its bound (✓ within ×1.3)",
+        f"  {'port':5} {'together':>8}  {'RFC 9218':>16}  {'RFC 7540':>16}",
+    ]
+    for port, row in mux.items():
+        cells = []
+        for signal in ("rfc9218", "rfc7540"):
+            p = prio.get((port, signal))
+            cells.append(
+                f"{p['stylesheet_ms']:7.0f} ×{p['stylesheet_over_bound']:<4.2f} {'✓' if p['honoured'] else '✗'}"
+                if p
+                else "—"
+            )
+        lines.append(f"  {port:<5} {row['most_in_progress']:>8}  {cells[0]:>16}  {cells[1]:>16}")
+    return "\n".join(lines)

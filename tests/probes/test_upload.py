@@ -113,11 +113,11 @@ def test_an_upload_that_stops_half_way_leaves_others_served(endpoint):
     )
 
 
-FLOW_CONTROL_DOC = ROOT / "docs" / "uploads.md"
+FLOW_CONTROL_DOC = ROOT / "docs" / "distance.md"
 
 
 def documented_flow_control() -> dict[int, tuple[str, str]]:
-    """docs/uploads.md's table: port -> (INITIAL_WINDOW_SIZE, connection window opened by), as written."""
+    """docs/distance.md's table: port -> (INITIAL_WINDOW_SIZE, connection window opened by), as written."""
     rows = re.findall(r"^\| (\d{4}) \| [^|]+ \| ([\d,]+) \| ([+\d,]+) \|", FLOW_CONTROL_DOC.read_text(), re.MULTILINE)
     return {int(port): (initial, opened) for port, initial, opened in rows}
 

@@ -65,7 +65,14 @@ def bench_run(profile_names: list[str] = PROFILE_NAMES) -> dict:
     browser = [
         {"page": "jumbotron", "profile": "rtt50", "far_port": 9443, "asked_for": "tcp", "protocols_used": ["h2"]}
     ]
-    return {"meta": meta, "page_loads": page_loads, "browser": browser, "uploads": uploads, "scale": scale_run()}
+    streams = [{"case": "multiplexing", "port": endpoint.port} for endpoint in (NGINX_FLASK, HYPERCORN_QUART)] + [
+        {"case": "priorities", "signal": signal, "port": endpoint.port, "statuses": [200]}
+        for endpoint in (NGINX_FLASK, HYPERCORN_QUART)
+        for signal in ("rfc9218", "rfc7540")
+    ]
+    return {"meta": meta, "page_loads": page_loads, "browser": browser, "uploads": uploads, "streams": streams} | {
+        "scale": scale_run()
+    }
 
 
 def write(folder, data: dict, charts: dict[str, bytes] | None = None):
@@ -178,6 +185,13 @@ def test_an_upload_not_answered_with_its_digest_is_reported(tmp_path):
     data["uploads"][0]["failed"] = ["413 {}"]
     found = check.problems(write(tmp_path, data))
     assert found == ["upload rtt50 8443 http/1.1: 1 uploads failed: 413 {}"], f"expected only that case, got {found}"
+
+
+def test_a_missing_priorities_case_is_reported(tmp_path):
+    data = bench_run()
+    data["streams"] = [r for r in data["streams"] if (r["port"], r.get("signal")) != (8444, "rfc7540")]
+    found = check.problems(write(tmp_path, data))
+    assert found == ["priorities 8444 rfc7540: expected one row, found 0"], f"expected only that case, got {found}"
 
 
 def test_a_profile_in_meta_without_rows_or_chart_is_reported(tmp_path):

@@ -1,0 +1,88 @@
+"""What each HTTP/2 server does with many requests on one connection, across the far network,
+read from the lab client's frame log (clients/h2_order.py):
+
+    multiplexing  (rtt50) the page's three assets asked at once, no priority signal: how
+                  many responses were in progress at once, and the order of their first bytes
+    priorities    (slow4g) 60 tiles and the page's two scripts asked at low urgency (u=5),
+                  then the stylesheet at the highest (u=0), by RFC 9218's header and, on
+                  another connection, by RFC 7540's PRIORITY information: when the
+                  stylesheet's last byte came, against its bound had it been sent first
+
+The 60 tiles are 20 KB in all, a tenth of a second on slow4g's 1.6 Mbit/s, no contest for the
+link: the two scripts (174 KB) are what a server that ignores priority sends in the
+stylesheet's way. A server honours priority when the stylesheet ends within HONOURED of its
+bound; a warm-up request first lets slow start grow the window, so that the link decides.
+"""
+
+import asyncio
+
+from bench import far
+from clients.h2_order import Ask, fetch_together
+from endpoints import ENDPOINTS
+from network.profiles import PROFILES
+from website import TILE_ASSETS
+
+STYLESHEET = "/static/css/bootstrap.min.css"
+SCRIPTS = ["/static/js/jquery.min.js", "/static/js/bootstrap.bundle.min.js"]
+TILES = 60
+MULTIPLEXING_PROFILE, PRIORITY_PROFILE = "rtt50", "slow4g"
+HONOURED = 1.3  # the stylesheet within 1.3× its bound; sent after the scripts, it would take about 1.8×
+STYLESHEET_WIRE_BYTES = 225_500  # its 224,907 bytes, its DATA frame headers and its response headers
+
+
+def tile_paths(count: int) -> list[str]:
+    return list(TILE_ASSETS)[:count]  # the site's own list, in the order /tiles links them
+
+
+def multiplexing(endpoint, ca_file: str) -> dict:
+    log = fetch_together(far.origin(endpoint), [Ask(STYLESHEET), *map(Ask, SCRIPTS)], ca_file, warm_up=SCRIPTS[0])
+    return {"case": "multiplexing", "port": endpoint.port, "service": endpoint.service, **log.summary()}
+
+
+def stylesheet_bound_ms() -> float:
+    """The stylesheet alone on the warm connection: one round trip, then its bytes at the link's rate."""
+    profile = PROFILES[PRIORITY_PROFILE]
+    return profile.rtt_ms + STYLESHEET_WIRE_BYTES * 8 / (profile.down_mbit * 1000)
+
+
+def priorities(endpoint, signal: str, ca_file: str) -> dict:
+    low = [Ask(path, urgency=5) for path in [*tile_paths(TILES), *SCRIPTS]]
+    log = fetch_together(
+        far.origin(endpoint), [*low, Ask(STYLESHEET, urgency=0)], ca_file, signal=signal, warm_up=SCRIPTS[0]
+    )
+    stylesheet_ms = log.finished(STYLESHEET) * 1000
+    others_ms = max(at for stream, at in log.ended.items() if log.paths[stream] != STYLESHEET) * 1000
+    bound = stylesheet_bound_ms()
+    return {
+        "case": "priorities", "signal": signal, "port": endpoint.port, "service": endpoint.service,
+        "stylesheet_ms": round(stylesheet_ms, 1), "bound_ms": round(bound, 1),
+        "stylesheet_over_bound": round(stylesheet_ms / bound, 2), "low_urgency_done_ms": round(others_ms, 1),
+        "honoured": stylesheet_ms <= bound * HONOURED, "statuses": sorted(set(log.statuses.values())),
+        "position_of_stylesheet": log.first_bytes_order().index(STYLESHEET) + 1,
+    }  # fmt: skip
+
+
+async def measure(runs: int, ca_file: str, progress) -> list[dict]:
+    """Both cases on every HTTP/2 endpoint; the far network put back afterwards."""
+    servers = [endpoint for endpoint in ENDPOINTS if endpoint.http2]
+    results = []
+    with far.restored():
+        far.use(PROFILES[MULTIPLEXING_PROFILE])
+        for endpoint in servers:
+            row = await asyncio.to_thread(multiplexing, endpoint, ca_file)
+            results.append(row)
+            order = ", ".join(path.rsplit("/", 1)[1] for path in row["first_bytes_order"])
+            progress(
+                f"multiplexing {endpoint.port}: {row['most_in_progress']} in progress at once; first bytes: {order}"
+            )
+        far.use(PROFILES[PRIORITY_PROFILE])
+        for endpoint in servers:
+            for signal in ("rfc9218", "rfc7540"):
+                row = await asyncio.to_thread(priorities, endpoint, signal, runs, ca_file)
+                results.append(row)
+                progress(
+                    f"priorities {endpoint.port} {signal}: stylesheet {row['stylesheet_ms']:.0f} ms "
+                    f"(bound {row['bound_ms']:.0f}, × {row['stylesheet_over_bound']:.2f}; "
+                    f"{'honoured' if row['honoured'] else 'not honoured'}), the rest {row['low_urgency_done_ms']:.0f} ms"
+                )
+    return results
