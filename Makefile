@@ -84,13 +84,13 @@ app-units: .docker-engine  ## Each app's unit tests, in its own image, with its 
 	for unit in $(APP_UNIT_TESTS); do $(COMPOSE) --profile unit run --rm --no-deps $$unit || exit 1; done
 
 .PHONY: bench
-bench: .lab-up  ## Measure cost and scale near (h2load, cgroups), page loads and a browser far (PROFILES= RUNS=; QUICK=1: smoke)
+bench: .lab-up  ## Measure cost and scale near (h2load, cgroups), page loads, uploads, streams and a browser far (PROFILES= RUNS=; QUICK=1: smoke; TRACE=1: frame logs, qlogs)
 	@mkdir -p results
 	@python3 -m bench.versions > results/versions.json
 	$(COMPOSE) --profile bench build --quiet bench
 	@# Cost and scale first, on the host: it reads each container's cgroup through docker exec.
 	python3 -m bench.scale $(if $(QUICK),--quick) --out results
-	$(COMPOSE) --profile bench run --rm --no-deps bench python3 -m bench $(if $(QUICK),--quick,--runs $(RUNS) --profiles $(PROFILES))
+	$(COMPOSE) --profile bench run --rm --no-deps bench python3 -m bench $(if $(QUICK),--quick,--runs $(RUNS) --profiles $(PROFILES)) $(if $(TRACE),--trace)
 
 # Only as typed after make (make browser BROWSER=firefox): many desktops export BROWSER for
 # other programs (xdg-open, a path), which must not choose make browser's.

@@ -1,6 +1,6 @@
 """make bench, inside the bench container on the compose network:
 
-    python3 -m bench [--quick] [--runs N] [--profiles rtt50,slow4g,lossy] [--out /results]
+    python3 -m bench [--quick] [--runs N] [--profiles rtt50,slow4g,lossy] [--out /results] [--trace]
 
 Uploads (bench/uploads.py) run on their own profiles: rtt50, cable and slow4g (--quick: rtt50);
 multiplexing and priorities (bench/streams.py) on rtt50 and slow4g.
@@ -74,11 +74,12 @@ async def measure(arguments) -> dict:
             results["page_loads"] += await run.page_loads(profile, arguments.runs)
             print(f"{profile.name}: headless Chromium, {arguments.browser_runs} loads each", flush=True)
             results["browser"] += await run.browser_loads(profile, arguments.browser_runs)
+    traces = arguments.out / arguments.started / "traces" if arguments.trace else None
     results["uploads"] = await uploads.measure(
-        arguments.upload_profiles, arguments.upload_runs, run.CA_FILE, run.progress
+        arguments.upload_profiles, arguments.upload_runs, run.CA_FILE, run.progress, traces
     )
     print("many requests on one HTTP/2 connection: multiplexing (rtt50), priorities (slow4g)", flush=True)
-    results["streams"] = await streams.measure(arguments.upload_runs, run.CA_FILE, run.progress)
+    results["streams"] = await streams.measure(arguments.upload_runs, run.CA_FILE, run.progress, traces)
     return results
 
 
@@ -95,6 +96,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--profiles", type=profile_list, default=DEFAULT_PROFILES, help="comma-separated profile names")
     parser.add_argument("--out", type=Path, default=Path("/results"))
+    parser.add_argument("--trace", action="store_true", help="keep frame logs, qlogs and a picture per case")
     arguments = parser.parse_args()
     if arguments.quick:
         arguments.runs, arguments.profiles = 2, [PROFILES["rtt50"]]
@@ -102,7 +104,7 @@ def main() -> None:
     arguments.upload_profiles = uploads.PROFILE_NAMES[:1] if arguments.quick else uploads.PROFILE_NAMES
     arguments.upload_runs = 1 if arguments.quick else min(arguments.runs, uploads.FULL_RUNS)
 
-    started = time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
+    started = arguments.started = time.strftime("%Y-%m-%dT%H%M%SZ", time.gmtime())
     scale = scale_results(arguments.out)
     results = asyncio.run(measure(arguments)) | {"scale": scale}
     folder = arguments.out / started

@@ -15,8 +15,10 @@ bound; a warm-up request first lets slow start grow the window, so that the link
 """
 
 import asyncio
+import statistics
+from pathlib import Path
 
-from bench import far
+from bench import far, trace
 from clients.h2_order import Ask, fetch_together
 from endpoints import ENDPOINTS
 from network.profiles import PROFILES
@@ -34,8 +36,10 @@ def tile_paths(count: int) -> list[str]:
     return list(TILE_ASSETS)[:count]  # the site's own list, in the order /tiles links them
 
 
-def multiplexing(endpoint, ca_file: str) -> dict:
+def multiplexing(endpoint, ca_file: str, traces: Path | None = None) -> dict:
     log = fetch_together(far.origin(endpoint), [Ask(STYLESHEET), *map(Ask, SCRIPTS)], ca_file, warm_up=SCRIPTS[0])
+    if traces:
+        trace.streams_trace(log, f"streams-multiplexing-{endpoint.far_port}", traces)
     return {"case": "multiplexing", "port": endpoint.port, "service": endpoint.service, **log.summary()}
 
 
@@ -45,31 +49,39 @@ def stylesheet_bound_ms() -> float:
     return profile.rtt_ms + STYLESHEET_WIRE_BYTES * 8 / (profile.down_mbit * 1000)
 
 
-def priorities(endpoint, signal: str, ca_file: str) -> dict:
+def priorities(endpoint, signal: str, runs: int, ca_file: str, traces: Path | None = None) -> dict:
+    """The median of `runs`, each on a new connection; with `traces`, the first one's frame log."""
     low = [Ask(path, urgency=5) for path in [*tile_paths(TILES), *SCRIPTS]]
-    log = fetch_together(
-        far.origin(endpoint), [*low, Ask(STYLESHEET, urgency=0)], ca_file, signal=signal, warm_up=SCRIPTS[0]
-    )
-    stylesheet_ms = log.finished(STYLESHEET) * 1000
-    others_ms = max(at for stream, at in log.ended.items() if log.paths[stream] != STYLESHEET) * 1000
-    bound = stylesheet_bound_ms()
+    stylesheet, others, statuses, positions = [], [], set(), []
+    for _ in range(runs):
+        log = fetch_together(
+            far.origin(endpoint), [*low, Ask(STYLESHEET, urgency=0)], ca_file, signal=signal, warm_up=SCRIPTS[0]
+        )
+        if traces and not stylesheet:
+            trace.streams_trace(log, f"streams-priorities-{endpoint.far_port}-{signal}", traces)
+        stylesheet.append(log.finished(STYLESHEET) * 1000)
+        others.append(max(at for stream, at in log.ended.items() if log.paths[stream] != STYLESHEET) * 1000)
+        statuses |= set(log.statuses.values())
+        positions.append(log.first_bytes_order().index(STYLESHEET) + 1)
+    stylesheet_ms, bound = statistics.median(stylesheet), stylesheet_bound_ms()
     return {
         "case": "priorities", "signal": signal, "port": endpoint.port, "service": endpoint.service,
         "stylesheet_ms": round(stylesheet_ms, 1), "bound_ms": round(bound, 1),
-        "stylesheet_over_bound": round(stylesheet_ms / bound, 2), "low_urgency_done_ms": round(others_ms, 1),
-        "honoured": stylesheet_ms <= bound * HONOURED, "statuses": sorted(set(log.statuses.values())),
-        "position_of_stylesheet": log.first_bytes_order().index(STYLESHEET) + 1,
+        "stylesheet_over_bound": round(stylesheet_ms / bound, 2),
+        "low_urgency_done_ms": round(statistics.median(others), 1),
+        "honoured": stylesheet_ms <= bound * HONOURED, "statuses": sorted(statuses),
+        "stylesheet_first_bytes_position": positions, "runs_ms": [round(ms, 1) for ms in stylesheet],
     }  # fmt: skip
 
 
-async def measure(runs: int, ca_file: str, progress) -> list[dict]:
+async def measure(runs: int, ca_file: str, progress, traces: Path | None = None) -> list[dict]:
     """Both cases on every HTTP/2 endpoint; the far network put back afterwards."""
     servers = [endpoint for endpoint in ENDPOINTS if endpoint.http2]
     results = []
     with far.restored():
         far.use(PROFILES[MULTIPLEXING_PROFILE])
         for endpoint in servers:
-            row = await asyncio.to_thread(multiplexing, endpoint, ca_file)
+            row = await asyncio.to_thread(multiplexing, endpoint, ca_file, traces)
             results.append(row)
             order = ", ".join(path.rsplit("/", 1)[1] for path in row["first_bytes_order"])
             progress(
@@ -78,7 +90,7 @@ async def measure(runs: int, ca_file: str, progress) -> list[dict]:
         far.use(PROFILES[PRIORITY_PROFILE])
         for endpoint in servers:
             for signal in ("rfc9218", "rfc7540"):
-                row = await asyncio.to_thread(priorities, endpoint, signal, runs, ca_file)
+                row = await asyncio.to_thread(priorities, endpoint, signal, runs, ca_file, traces)
                 results.append(row)
                 progress(
                     f"priorities {endpoint.port} {signal}: stylesheet {row['stylesheet_ms']:.0f} ms "

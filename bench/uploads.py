@@ -12,8 +12,9 @@ there is what the uplink carries in 8 s.
 """
 
 import asyncio
+from pathlib import Path
 
-from bench import far
+from bench import far, trace
 from bench.bounds import Network, upload_bound
 from clients.upload import PROTOCOLS, body_of, upload
 from endpoints import ENDPOINTS, Endpoint
@@ -36,9 +37,17 @@ def protocols(endpoint: Endpoint) -> list[str]:
     return [protocol for protocol in PROTOCOLS if protocol == "http/1.1" or protocol in endpoint.protocols]
 
 
-def case(endpoint: Endpoint, protocol: str, profile: Profile, runs: int, ca_file: str) -> dict:
+def case(
+    endpoint: Endpoint, protocol: str, profile: Profile, runs: int, ca_file: str, traces: Path | None = None
+) -> dict:
+    """`runs` cold uploads; with `traces`, the first one's evidence kept there (bench/trace.py)."""
     body = body_of(body_size(profile))
-    uploads = [upload(protocol, far.origin(endpoint), body, ca_file) for _ in range(runs)]
+    qlogs = str(traces / "qlog") if traces and protocol == "h3" else None
+    if qlogs:
+        Path(qlogs).mkdir(parents=True, exist_ok=True)
+    uploads = [upload(protocol, far.origin(endpoint), body, ca_file, qlog_dir=qlogs) for _ in range(runs)]
+    if traces and protocol == "h2":
+        trace.upload_trace(uploads[0].flow_control, f"upload-{endpoint.far_port}-h2-{profile.name}", traces)
     failed = [f"{u.status} {u.answer}" for u in uploads if u.status != 200 or not u.matches(body)]
     flow = uploads[0].flow_control
     window = flow.largest_window if flow else None
@@ -56,7 +65,9 @@ def case(endpoint: Endpoint, protocol: str, profile: Profile, runs: int, ca_file
     }  # fmt: skip
 
 
-async def measure(profile_names: tuple[str, ...], runs: int, ca_file: str, progress) -> list[dict]:
+async def measure(
+    profile_names: tuple[str, ...], runs: int, ca_file: str, progress, traces: Path | None = None
+) -> list[dict]:
     """Every endpoint, every protocol, on each profile; the far network put back afterwards."""
     results = []
     with far.restored():
@@ -66,7 +77,7 @@ async def measure(profile_names: tuple[str, ...], runs: int, ca_file: str, progr
             print(f"{profile.describe()}: uploads of {body_size(profile):,} bytes, {runs} per case, cold", flush=True)
             for endpoint in ENDPOINTS:
                 for protocol in protocols(endpoint):
-                    row = await asyncio.to_thread(case, endpoint, protocol, profile, runs, ca_file)
+                    row = await asyncio.to_thread(case, endpoint, protocol, profile, runs, ca_file, traces)
                     results.append(row)
                     progress(
                         f"upload {name:7s} {endpoint.port} {protocol:8s}: {row['median_ms']:8.1f} ms "

@@ -21,6 +21,7 @@ import h2.settings
 from aioquic.asyncio.client import connect
 from aioquic.h3.connection import H3_ALPN
 from aioquic.quic.configuration import QuicConfiguration
+from aioquic.quic.logger import QuicFileLogger
 
 from clients.events import Origin
 from clients.http2 import new_connection
@@ -54,6 +55,7 @@ class FlowControl:
     max_frame_size: int = 16_384
     updates: list[WindowUpdate] = field(default_factory=list)
     largest_window: int = 0  # the most the client was ever allowed to send at once (stream and connection)
+    sent: list[tuple[float, int]] = field(default_factory=list)  # each DATA frame the client sent: when, how long
 
     @property
     def connection_opened_by(self) -> int:
@@ -102,14 +104,15 @@ class Uploaded:
         return self.answer == {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
 
 
-def upload(protocol: str, origin: Origin, body: bytes, ca_file: str) -> Uploaded:
-    """POST body to origin's /upload over `protocol`, on a new connection."""
+def upload(protocol: str, origin: Origin, body: bytes, ca_file: str, *, qlog_dir: str | None = None) -> Uploaded:
+    """POST body to origin's /upload over `protocol`, on a new connection (over HTTP/3, with a
+    qlog of it written into qlog_dir, if given: qvis opens it)."""
     if protocol == "http/1.1":
         return _http1(origin, body, ca_file)
     if protocol == "h2":
         return _http2(origin, body, ca_file)
     if protocol == "h3":
-        return asyncio.run(asyncio.wait_for(_http3(origin, body, ca_file), TIMEOUT))
+        return asyncio.run(asyncio.wait_for(_http3(origin, body, ca_file, qlog_dir), TIMEOUT))
     raise ValueError(f"no upload over {protocol!r}: one of {PROTOCOLS}")
 
 
@@ -150,6 +153,7 @@ def _http2(origin: Origin, body: bytes, ca_file: str) -> Uploaded:
                 flow.largest_window = max(flow.largest_window, connection.local_flow_control_window(stream))
             size = min(connection.local_flow_control_window(stream), connection.max_outbound_frame_size, len(left))
             if left and size > 0 and not status:
+                flow.sent.append((time.monotonic() - began, size))
                 connection.send_data(stream, left[:size].tobytes(), end_stream=size == len(left))
                 left = left[size:]
                 tls.sendall(connection.data_to_send())
@@ -186,10 +190,11 @@ def _readable(tls) -> bool:
     return bool(tls.pending()) or bool(select.select([tls], [], [], 0)[0])
 
 
-async def _http3(origin: Origin, body: bytes, ca_file: str) -> Uploaded:
+async def _http3(origin: Origin, body: bytes, ca_file: str, qlog_dir: str | None) -> Uploaded:
     configuration = QuicConfiguration(
-        is_client=True, alpn_protocols=H3_ALPN, cafile=ca_file, server_name=origin.server_name
-    )
+        is_client=True, alpn_protocols=H3_ALPN, cafile=ca_file, server_name=origin.server_name,
+        quic_logger=QuicFileLogger(qlog_dir) if qlog_dir else None,
+    )  # fmt: skip
     began = time.monotonic()
     async with connect(origin.dial_host, origin.port, configuration=configuration, create_protocol=H3Client) as client:
         handshaken = time.monotonic()
