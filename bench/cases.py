@@ -24,3 +24,8 @@ def protocols(endpoint: Endpoint) -> list[str]:
 
 
 CASES = [Case(endpoint, protocol) for endpoint in ENDPOINTS for protocol in protocols(endpoint)]
+
+
+def upload_protocols(endpoint: Endpoint) -> list[str]:
+    """What an upload case covers: HTTP/1.1 everywhere, HTTP/2 and HTTP/3 where offered."""
+    return ["http/1.1"] + [protocol for protocol in ("h2", "h3") if protocol in endpoint.protocols]

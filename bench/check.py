@@ -16,11 +16,10 @@ import struct
 import sys
 from pathlib import Path
 
-from bench.cases import CASES, PAGES
+from bench.cases import CASES, PAGES, upload_protocols
 from bench.report import chart_name
 from bench.scale_report import SCALE_CHART
 from bench.targets import OWN_ROUTES, STOCK_PAIRS, SWEEP, Plan
-from bench.uploads import protocols as upload_protocols
 from endpoints import ENDPOINTS
 
 CONNECTION_LIMIT = {"http/1.1": 6, "h2": 1, "h2+push": 1, "h3": 1}

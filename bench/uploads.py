@@ -16,7 +16,8 @@ from pathlib import Path
 
 from bench import far, trace
 from bench.bounds import Network, upload_bound
-from clients.upload import PROTOCOLS, body_of, upload
+from bench.cases import upload_protocols
+from clients.upload import body_of, upload
 from endpoints import ENDPOINTS, Endpoint
 from measure.stats import median
 from network.profiles import PROFILES, Profile
@@ -31,10 +32,6 @@ def body_size(profile: Profile) -> int:
     if not profile.up_mbit:
         return FAST_LINK_BYTES
     return min(FAST_LINK_BYTES, int(profile.up_mbit * 1e6 / 8 * SLOW_LINK_SECONDS))
-
-
-def protocols(endpoint: Endpoint) -> list[str]:
-    return [protocol for protocol in PROTOCOLS if protocol == "http/1.1" or protocol in endpoint.protocols]
 
 
 def case(
@@ -76,7 +73,7 @@ async def measure(
             far.use(profile)
             print(f"{profile.describe()}: uploads of {body_size(profile):,} bytes, {runs} per case, cold", flush=True)
             for endpoint in ENDPOINTS:
-                for protocol in protocols(endpoint):
+                for protocol in upload_protocols(endpoint):
                     row = await asyncio.to_thread(case, endpoint, protocol, profile, runs, ca_file, traces)
                     results.append(row)
                     progress(
