@@ -3,7 +3,8 @@ run's folder in traces/, with one picture per case.
 
     upload-PORT-PROTOCOL-PROFILE.json/.png  HTTP/2: every DATA frame the client sent and every
                                             WINDOW_UPDATE; the picture, bytes sent against the
-                                            window the server had opened, against time
+                                            window the server had opened, and below, what the
+                                            client could still send (0: it waits on the server)
     qlog/                                   HTTP/3: aioquic's qlog of each upload (open in qvis)
     streams-CASE-PORT[-SIGNAL].json/.png    the frame log: every DATA frame received; the
                                             picture, one row per response, a tick per frame
@@ -22,8 +23,8 @@ from clients.upload import FlowControl  # noqa: E402
 
 
 def upload_trace(flow: FlowControl, name: str, folder: Path) -> None:
-    """The client's sends against the server's window: the gap between the lines is what the
-    client could still send; where they meet, it waits a round trip for a WINDOW_UPDATE."""
+    """The client's sends against the server's window, in time; below, the gap between them:
+    what the client could still send. Where it is 0, the client waits for a WINDOW_UPDATE."""
     folder.mkdir(parents=True, exist_ok=True)
     record = {
         "initial_window": flow.initial_window,
@@ -33,24 +34,25 @@ def upload_trace(flow: FlowControl, name: str, folder: Path) -> None:
         ],
     }
     (folder / f"{name}.json").write_text(json.dumps(record))
-    figure, axes = plt.subplots(figsize=(10, 4.8))
-    sent_total, sent_line = 0, []
-    for at, size in flow.sent:
-        sent_total += size
-        sent_line.append((at * 1000, sent_total / 1e6))
-    opened, opened_line = flow.initial_window, [(0.0, flow.initial_window / 1e6)]
-    for update in (u for u in flow.updates if u.stream):
-        opened += update.increment
-        opened_line.append((update.at * 1000, opened / 1e6))
-    if sent_line:
-        axes.plot(*zip(*sent_line, strict=True), drawstyle="steps-post", label="body bytes sent")
-    axes.plot(*zip(*opened_line, strict=True), drawstyle="steps-post", label="stream window opened (MB)")
-    axes.scatter([x for x, _ in opened_line[1:]], [y for _, y in opened_line[1:]], s=6, color="black", zorder=3,
-                 label="WINDOW_UPDATE")  # fmt: skip
-    top = sent_total / 1e6 * 1.2 if sent_total else 1
-    axes.set_ylim(0, top)
-    axes.set(xlabel="ms since the connection began", ylabel="MB", title=name)
-    axes.legend(loc="upper left")
+    events = sorted(
+        [(at, size, 0) for at, size in flow.sent] + [(u.at, 0, u.increment) for u in flow.updates if u.stream]
+    )
+    sent = opened = 0
+    times, sent_mb, opened_mb, left_kb = [0.0], [0.0], [flow.initial_window / 1e6], [flow.initial_window / 1024]
+    opened = flow.initial_window
+    for at, size, increment in events:
+        sent, opened = sent + size, opened + increment
+        times.append(at * 1000)
+        sent_mb.append(sent / 1e6)
+        opened_mb.append(min(opened, 2 * max(sent, 1)) / 1e6)  # nginx opens it to 2^31-1: kept on the chart
+        left_kb.append((opened - sent) / 1024)
+    figure, (total, left) = plt.subplots(2, 1, figsize=(10, 6.4), sharex=True)
+    total.plot(times, opened_mb, drawstyle="steps-post", label="stream window opened by the server")
+    total.plot(times, sent_mb, drawstyle="steps-post", label="body bytes the client sent")
+    total.set(ylabel="MB", title=f"{name}: the body against the server's flow-control window")
+    total.legend(loc="upper left")
+    left.plot(times, [min(kb, 4 * flow.initial_window / 1024) for kb in left_kb], drawstyle="steps-post", lw=0.6)
+    left.set(xlabel="ms since the connection began", ylabel="KB the client may still send")
     figure.tight_layout()
     figure.savefig(folder / f"{name}.png", dpi=100)
     plt.close(figure)
