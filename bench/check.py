@@ -20,7 +20,7 @@ from bench.cases import CASES, PAGES, upload_protocols
 from bench.report import chart_name
 from bench.scale_report import SCALE_CHART
 from bench.targets import OWN_ROUTES, STOCK_PAIRS, SWEEP, Plan
-from endpoints import ENDPOINTS
+from endpoints import ENDPOINTS, UPLOAD_FLAWS
 
 CONNECTION_LIMIT = {"http/1.1": 6, "h2": 1, "h2+push": 1, "h3": 1}
 SECTIONS = ("meta", "page_loads", "browser", "uploads", "streams", "scale")
@@ -60,7 +60,8 @@ def stream_problems(rows: list[dict]) -> list[str]:
 
 
 def upload_problems(rows: list[dict], profiles: list[str]) -> list[str]:
-    """One row per endpoint, protocol and upload profile, each upload answered with its digest."""
+    """One row per endpoint, protocol and upload profile, each upload answered with its digest
+    (but where a server's known flaw, UPLOAD_FLAWS, keeps it from that)."""
     found = []
     for profile in profiles:
         for endpoint in ENDPOINTS:
@@ -71,7 +72,7 @@ def upload_problems(rows: list[dict], profiles: list[str]) -> list[str]:
                 name = f"upload {profile} {endpoint.port} {protocol}"
                 if len(matching) != 1:
                     found.append(f"{name}: expected one row, found {len(matching)}")
-                elif matching[0]["failed"]:
+                elif matching[0]["failed"] and (endpoint.service, protocol) not in UPLOAD_FLAWS:
                     found.append(f"{name}: {len(matching[0]['failed'])} uploads failed: {matching[0]['failed'][0]}")
     return found
 

@@ -1,5 +1,7 @@
 """What a bench run shows on the terminal: its tables (the charts are in charts.py)."""
 
+from endpoints import UPLOAD_FLAWS
+
 LOSS_REFERENCE = "rtt50"  # the loss profiles are rtt50 plus loss: each is compared with it
 
 
@@ -98,8 +100,7 @@ def upload_table(rows: list[dict]) -> str:
         ]
         lines += [
             f"  {row['far_port']:<5} {row['protocol']:9} {row['median_ms']:9.1f} {row['megabytes_per_s']:6.2f} "
-            f"{row['lower_bound_ms']:>8g} {_ratio(row):>6}  {row['window'] or 'TCP':>13}"
-            + (f"  FAILED: {row['failed'][0]}" if row["failed"] else "")
+            f"{row['lower_bound_ms']:>8g} {_ratio(row):>6}  {row['window'] or 'TCP':>13}" + _upload_failure(row)
             for row in section
         ]
     return "\n".join(lines)
@@ -126,3 +127,10 @@ def streams_table(rows: list[dict]) -> str:
             )
         lines.append(f"  {port:<5} {row['most_in_progress']:>8}  {cells[0]:>16}  {cells[1]:>16}")
     return "\n".join(lines)
+
+
+def _upload_failure(row: dict) -> str:
+    if not row["failed"]:
+        return ""
+    known = UPLOAD_FLAWS.get((row["service"], row["protocol"]))
+    return f"  {row['failed'][0]}: a known flaw ({known.split(':')[0]})" if known else f"  FAILED: {row['failed'][0]}"

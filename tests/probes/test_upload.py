@@ -11,6 +11,7 @@ import pytest
 from clients.events import Origin
 from clients.http2 import new_connection
 from clients.upload import body_of, upload
+from endpoints import UPLOAD_FLAWS
 from lab import CA_FILE, ENDPOINTS, HTTP2_ENDPOINTS, ROOT, Endpoint
 from website import upload as site_upload
 from wire import http_client, open_tls, tls_context
@@ -35,13 +36,6 @@ def origin(endpoint: Endpoint) -> Origin:
     return Origin(endpoint.host, endpoint.port, endpoint.host)
 
 
-# Sanic's HTTP/3 runs the handler on the HEADERS and never marks the body's end (sanic_backend/app.py).
-HTTP3_BODY_NEVER_ENDS = {
-    ("sanic_backend", "h3"): "Sanic 25.12: its HTTP/3 receiver runs the handler on the request's HEADERS, appends "
-    "DATA to request.body after it, and ignores the stream's end: the app cannot read a body whole (501 here)"
-}
-
-
 def with_protocols(endpoints: list[Endpoint], flaws: dict[tuple[str, str], str], *, tcp_only: bool = False) -> list:
     """(endpoint, protocol) for every protocol each offers; a strict xfail where a server's known
     flaw (by service and protocol) keeps it from what the test asks."""
@@ -54,7 +48,7 @@ def with_protocols(endpoints: list[Endpoint], flaws: dict[tuple[str, str], str],
     return cases
 
 
-@pytest.mark.parametrize("endpoint, protocol", with_protocols(ENDPOINTS, HTTP3_BODY_NEVER_ENDS))
+@pytest.mark.parametrize("endpoint, protocol", with_protocols(ENDPOINTS, UPLOAD_FLAWS))
 def test_upload_is_read_whole(endpoint, protocol):
     uploaded = upload(protocol, origin(endpoint), BODY, str(CA_FILE))
     assert uploaded.status == 200 and uploaded.matches(BODY), (

@@ -173,6 +173,14 @@ def test_a_case_without_exactly_one_row_of_every_run_is_reported(tmp_path, chang
     assert found == [f"jumbotron lossy 8443 http/1.1 warm: {expected}"], f"expected only that case, got {found}"
 
 
+def test_a_failed_upload_a_known_flaw_explains_is_not_a_problem(tmp_path, monkeypatch):
+    data = bench_run()
+    data["uploads"][-1]["failed"] = ["501 {}"]  # 8444 h3
+    monkeypatch.setattr(check, "UPLOAD_FLAWS", {("quart_backend", "h3"): "a known flaw"})
+    found = check.problems(write(tmp_path, data))
+    assert found == [], f"expected the known flaw to pass the check, got {found}"
+
+
 def test_a_missing_upload_case_is_reported(tmp_path):
     data = bench_run()
     data["uploads"] = [r for r in data["uploads"] if (r["port"], r["protocol"]) != (8444, "h3")]
