@@ -204,10 +204,10 @@ class Http2Connection:
 
     def data_received(self, event: h2.events.DataReceived) -> None:
         # An upload's DATA is counted and hashed as it comes (over the limit: refused).
-        # WINDOW_UPDATE: what is read is given back at once, for the stream and the connection
-        # (RFC 9113 6.9), so the client may send another window's worth (65,535 bytes, h2's
-        # default: one window per round trip is an upload's speed limit); for the connection
-        # alone when the stream has closed meanwhile. A GET's body is read and dropped.
+        # WINDOW_UPDATE: what is read is given back, for the stream and the connection (RFC 9113
+        # 6.9); h2 sends it once half a window is read (32 KiB of its default 65,535: one window
+        # a round trip is an upload's speed limit); for the connection alone when the stream
+        # has closed meanwhile. A GET's body is read and dropped.
         received = self.uploads.get(event.stream_id)
         if received is not None and not received.add(event.data):
             self.upload_refused(event.stream_id)
