@@ -4,8 +4,10 @@
 # The command each service runs is in compose.yaml, next to its healthcheck.
 FROM debian:trixie-slim AS runtime
 ARG APP
+# Debian packages a service needs beyond these (curl: the HTTP/3 healthcheck, where one is served).
+ARG PACKAGES=""
 RUN apt-get update \
- && apt-get install -y --no-install-recommends python3 python3-venv libjs-bootstrap5 libjs-jquery \
+ && apt-get install -y --no-install-recommends python3 python3-venv libjs-bootstrap5 libjs-jquery $PACKAGES \
  && apt-get clean && rm -rf /var/lib/apt/lists/*
 # Key exchange: X25519, P-256 and P-384 only, as nginx's ssl_ecdh_curve (Mozilla
 # intermediate), instead of OpenSSL 3.5's defaults (also X448, P-521, ffdhe*,

@@ -50,6 +50,7 @@ ENDPOINTS = [_reached(endpoint) for endpoint in endpoints.ENDPOINTS]
 NGINX_FLASK = _reached(endpoints.NGINX_FLASK)
 HTTP11_BASELINE = _reached(endpoints.HTTP11_BASELINE)
 H2_BY_HAND = _reached(endpoints.H2_BY_HAND)
+HYPERCORN_QUART = _reached(endpoints.HYPERCORN_QUART)
 HTTP2_ENDPOINTS = [endpoint for endpoint in ENDPOINTS if "h2" in endpoint.protocols]
 HTTP3_ENDPOINTS = [endpoint for endpoint in ENDPOINTS if endpoint.http3]
 

@@ -138,6 +138,18 @@ def healthy_again(service: str, patience: float) -> str:
     return state
 
 
+def restarted_and_healthy(service: str, started_at: str, patience: float) -> str:
+    """Read the service's state until its container has started again since `started_at` (by
+    its restart policy) and is healthy, or `patience` seconds have passed; the last state."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        state = container_state(service)
+        if not state.startswith(started_at) and state.endswith("running healthy"):
+            break
+        time.sleep(1)  # between two reads of the container's state
+    return state
+
+
 STARTING_PATIENCE = 90  # seconds: the healthcheck's start period (60 s) and a check more
 
 

@@ -15,8 +15,19 @@ import httpx
 import pytest
 
 from clients.http2 import get_headers, new_connection
-from lab import ENDPOINTS, H2_BY_HAND, NGINX_FLASK
-from stack import restart, run_in, servers, services, stop, wait_healthy
+from lab import ENDPOINTS, H2_BY_HAND, HYPERCORN_QUART, NGINX_FLASK
+from quic_abuse import body_after_the_response, http3_answers
+from stack import (
+    container_state,
+    health_log,
+    restart,
+    restarted_and_healthy,
+    run_in,
+    servers,
+    services,
+    stop,
+    wait_healthy,
+)
 from wire import http_client, open_tls, tls_context
 
 QUICK_REPLY = 5.0  # seconds: slower than this is a hang
@@ -188,6 +199,37 @@ def test_stop_drains_the_response_in_flight(service):
     assert (ending, received) == ("ended", expected) and expected > 0, (
         f"{endpoint}: expected the in-flight response to finish ({expected} bytes) before {service} stopped, "
         f"saw {received} bytes, stream {ending}"
+    )
+
+
+# The healthcheck's three failures in a row (about 10 s each: curl's 5 s, then the 5 s interval),
+# then the restart and the first healthy check.
+HTTP3_RESTART_PATIENCE = 90  # seconds
+
+
+@pytest.mark.xdist_group(HYPERCORN_QUART.service)
+def test_an_http3_that_dies_alone_is_noticed_and_the_server_restarted():
+    """Hypercorn's HTTP/3 ends on one late request body while its TCP side serves on
+    (quic_abuse.body_after_the_response): the HTTP/3 healthcheck turns the container unhealthy
+    and, on its third failure in a row, ends the server for the restart policy to start again."""
+    endpoint, service = HYPERCORN_QUART, HYPERCORN_QUART.service
+    wait_healthy(service)
+    started_at = container_state(service).split()[0]
+    late_body = body_after_the_response(endpoint)
+    with http_client(endpoint, http2=True) as client:
+        tcp = client.get("/").status_code
+    http3 = http3_answers(endpoint, patience=2)
+    assert (http3.startswith("no answer"), tcp) == (True, 200), (
+        f"{endpoint}: expected a late request body to leave HTTP/3 dead and TCP serving (Hypercorn 0.18's "
+        f"silent death), saw {late_body!r}, then HTTP/3 {http3!r} and TCP {tcp}: if Hypercorn survives it "
+        "now, this fault needs another way to kill HTTP/3 alone"
+    )
+    state = restarted_and_healthy(service, started_at, HTTP3_RESTART_PATIENCE)
+    after = http3_answers(endpoint)
+    assert (state.startswith(started_at), state.endswith("running healthy"), after) == (False, True, "ended"), (
+        f"{endpoint}: expected {service} restarted and healthy within {HTTP3_RESTART_PATIENCE} s with HTTP/3 "
+        f"answering again, saw the container {state!r} (it started {started_at}), HTTP/3 {after!r}; "
+        f"its last healthchecks:\n{health_log(service)}"
     )
 
 
