@@ -9,5 +9,6 @@
 
 Every packet between a client and a far port (endpoints.far_routes()) crosses the loop, so
 TCP and QUIC see real round trips, slow start and loss recovery. The profile starts as
-$NETWORK_PROFILE (rtt50 unless set); GET https://network:9440/profile shows it, read-only.
+$NETWORK_PROFILE (rtt50 unless set), or as the profile last set live (network/memory.py: kept
+across the loop's restarts); GET https://network:9440/profile shows it, read-only.
 """

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import NoReturn
 
 from endpoints import NETWORK_STATUS_PORT
-from network import tun
+from network import memory, tun
 from network.control import SOCKET_PATH, ControlServer, ask
 from network.emulator import Emulator, forward
 from network.profiles import PROFILES, Profile
@@ -30,11 +30,13 @@ def run() -> NoReturn:
         sys.exit(f"network: NETWORK_PROFILE={name} is no profile; choose one of {', '.join(PROFILES)}")
     # As the container's pid 1, Python would ignore SIGTERM: docker stop would wait 10 s, then kill.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    emulator = Emulator(PROFILES[name])
+    kept, why = memory.recall(name)
+    emulator = Emulator(kept or PROFILES[name])
     client_side, server_side = tun.attach(tun.CLIENT_SIDE), tun.attach(tun.SERVER_SIDE)
-    for server in (ControlServer(emulator), StatusServer(emulator)):
+    for server in (ControlServer(emulator, started_as=name), StatusServer(emulator)):
         threading.Thread(target=server.serve_forever, daemon=True).start()
-    print(f"network: {emulator.profile.describe()}", flush=True)
+    source = "the profile set live" if kept else "NETWORK_PROFILE"
+    print(f"network: {emulator.profile.describe()} ({source}: {why})", flush=True)
     print(f"network: control on {SOCKET_PATH}, status on https://*:{NETWORK_STATUS_PORT}/profile", flush=True)
     forward(emulator, client_side, server_side)
 

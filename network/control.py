@@ -11,6 +11,7 @@ import os
 import socket
 import socketserver
 
+from network import memory
 from network.emulator import Emulator
 from network.profiles import Profile
 
@@ -26,6 +27,10 @@ class _Handler(socketserver.StreamRequestHandler):
             request = json.loads(self.rfile.readline())
             if "set" in request:
                 emulator.apply(Profile(**request["set"]))
+                try:
+                    memory.remember(emulator.profile, self.server.started_as, self.server.memory)
+                except OSError as error:
+                    print(f"network: the new profile is not kept for a restart: {error}", flush=True)
                 print(f"network: now {emulator.profile.describe()}", flush=True)
             reply = {"status": emulator.status(), "text": emulator.describe()}
         except (ValueError, TypeError) as error:
@@ -36,8 +41,11 @@ class _Handler(socketserver.StreamRequestHandler):
 class ControlServer(socketserver.ThreadingUnixStreamServer):
     daemon_threads = True
 
-    def __init__(self, emulator: Emulator, path: str = SOCKET_PATH) -> None:
+    def __init__(
+        self, emulator: Emulator, path: str = SOCKET_PATH, *, started_as: str = "", memory_path=memory.PATH
+    ) -> None:
         self.emulator = emulator
+        self.started_as, self.memory = started_as, memory_path  # what a live change is kept under, and where
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)  # left by a previous run
         super().__init__(path, _Handler)

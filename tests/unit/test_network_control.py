@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from network import memory
 from network.__main__ import chosen_profile, main
 from network.control import ControlServer, ask
 from network.emulator import Emulator
@@ -35,7 +36,7 @@ def test_impossible_numbers_are_refused(numbers: dict[str, float]) -> None:
 @pytest.fixture
 def control_socket(tmp_path: Path) -> Iterator[str]:
     path = str(tmp_path / "control.sock")
-    server = ControlServer(Emulator(PROFILES["rtt50"]), path)
+    server = ControlServer(Emulator(PROFILES["rtt50"]), path, started_as="rtt50", memory_path=tmp_path / "profile.json")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield path
     server.shutdown()
@@ -52,6 +53,28 @@ def test_set_changes_both_links_at_once(control_socket: str) -> None:
 def test_the_socket_refuses_a_bad_profile_and_keeps_the_old_one(control_socket: str) -> None:
     assert "loss_percent" in ask({"set": {"name": "x", "loss_percent": -2}}, control_socket)["error"]
     assert ask({"show": True}, control_socket)["status"]["name"] == "rtt50"
+
+
+def test_a_profile_set_live_is_kept_for_a_restart_under_the_same_starting_profile(
+    control_socket: str, tmp_path: Path
+) -> None:
+    slow_and_lossy = Profile("custom", rtt_ms=150, down_mbit=1.6, up_mbit=0.75, loss_percent=1)
+    ask({"set": slow_and_lossy.as_dict()}, control_socket)
+    assert memory.recall("rtt50", tmp_path / "profile.json")[0] == slow_and_lossy
+    kept_under_another, why = memory.recall("slow4g", tmp_path / "profile.json")
+    assert kept_under_another is None and "NETWORK_PROFILE=rtt50, not slow4g" in why
+
+
+def test_a_refused_profile_is_not_kept(control_socket: str, tmp_path: Path) -> None:
+    ask({"set": {"name": "x", "loss_percent": -2}}, control_socket)
+    assert memory.recall("rtt50", tmp_path / "profile.json") == (None, "none set live before")
+
+
+@pytest.mark.parametrize("kept", ["{not json", '{"started_as": "rtt50", "profile": {"rtt_ms": 5}}'])
+def test_what_cannot_be_read_back_is_ignored_and_said(kept: str, tmp_path: Path) -> None:
+    (tmp_path / "profile.json").write_text(kept)
+    profile, why = memory.recall("rtt50", tmp_path / "profile.json")
+    assert profile is None and "ignored" in why
 
 
 def exit_status(arguments: list[str]) -> int:
