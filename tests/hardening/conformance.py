@@ -18,7 +18,7 @@ from h2.settings import SettingCodes
 from abuse import FRAME_HEADER_SIZE, PREFACE, AbusiveConnection, Verdict, http2_endpoints, raw_frame
 from guard import crash_logged, mark_the_logs
 from lab import Endpoint
-from wire import h2_get
+from wire import h2_get, h3_get_all
 
 # Frame types and flags (RFC 9113 6), for frames built byte by byte.
 DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS = 0x0, 0x1, 0x2, 0x3, 0x4
@@ -162,9 +162,14 @@ def max_frame_size(client: AbusiveConnection) -> int:
     return client.server_settings().get(SettingCodes.MAX_FRAME_SIZE, 16384)
 
 
-def conformance_params(cases: list[Case], known_failures: dict[str, dict[str, str]]) -> list:
+def conformance_params(
+    cases: list,
+    known_failures: dict[str, dict[str, str]],
+    endpoints: Callable[[dict[str, str]], list] = http2_endpoints,
+) -> list:
     """Every case against every HTTP/2 endpoint (abuse.http2_endpoints: its xdist group, and
-    a strict xfail where `known_failures[service][case.name]` says what the server does instead)."""
+    a strict xfail where `known_failures[service][case.name]` says what the server does instead);
+    or against every endpoint `endpoints` gives (h3_abuse.http3_endpoints)."""
     unknown = {name for by_case in known_failures.values() for name in by_case} - {case.name for case in cases}
     if unknown:
         raise ValueError(f"known failures name cases that do not exist: {sorted(unknown)}")
@@ -178,7 +183,7 @@ def conformance_params(cases: list[Case], known_failures: dict[str, dict[str, st
                 id=f"{case.id}-{endpoint.id}",
                 marks=[on_assertions(mark) for mark in endpoint.marks],
             )
-            for endpoint in http2_endpoints(flaws)
+            for endpoint in endpoints(flaws)
         ]
     return params
 
@@ -190,13 +195,16 @@ def on_assertions(mark: pytest.MarkDecorator) -> pytest.MarkDecorator:
 
 
 @contextmanager
-def harmless(endpoint: Endpoint) -> Iterator[None]:
+def harmless(endpoint: Endpoint, *, http3: bool = False) -> Iterator[None]:
     """guard.guarded made light for a probe of one connection and a few frames: afterwards a new
-    connection still gets 200, and the logs show no crash. (No polite neighbour and no health
-    check: a few frames cannot starve anyone, and they would triple the run.)"""
+    connection (HTTP/2, or HTTP/3 if told) still gets 200, and the logs show no crash. (No polite
+    neighbour and no health check: a few frames cannot starve anyone, and they would triple the run.)"""
     since = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
     yield
-    status = h2_get(endpoint, "/", enable_push=False).response.status
+    if http3:
+        status = h3_get_all(endpoint, ["/"])["/"].status
+    else:
+        status = h2_get(endpoint, "/", enable_push=False).response.status
     assert status == 200, f"{endpoint}: expected GET / on a new connection after the probe to get 200, got {status}"
     crash = crash_logged(endpoint.service, since, mark_the_logs(endpoint))
     assert not crash, f"{endpoint}: expected no crash in {endpoint.service}'s logs during the probe, saw:\n{crash}"

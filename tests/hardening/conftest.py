@@ -1,5 +1,6 @@
 """The hardening probes: what each server did to each attack, printed as one table at the end,
-and how many of the conformance rules (test_conformance.py) each server met.
+and how many of the conformance rules each server met: HTTP/2's (test_conformance.py) and
+HTTP/3's (test_h3_conformance.py).
 
 Each verdict travels with its test's report (user_properties), so the table is
 whole when the attacks run in parallel workers (pytest-xdist) too.
@@ -11,12 +12,14 @@ import pytest
 
 from abuse import Verdict
 from conformance import MET
+from h3_abuse import Verdict as H3Verdict
 from lab import pytest_sessionstart  # noqa: F401 (the stack must answer when a run starts)
 
 # attack (the test's name) -> service -> what the server did
 OBSERVED: dict[str, dict[str, str]] = defaultdict(dict)
 # service -> conformance case -> its outcome: met, refused another way, let through
 CONFORMED: dict[str, dict[str, str]] = defaultdict(dict)
+CONFORMED_H3: dict[str, dict[str, str]] = defaultdict(dict)  # the same, for HTTP/3
 
 
 @pytest.fixture
@@ -39,6 +42,18 @@ def conformance(request):
     def record(case, verdict: Verdict) -> Verdict:
         endpoint = request.node.callspec.params["endpoint"]
         request.node.user_properties.append(("conformed", (endpoint.service, case.id, case.rule.outcome(verdict))))
+        return verdict
+
+    return record
+
+
+@pytest.fixture
+def h3_conformance(request):
+    """The same as conformance, for an HTTP/3 case and its h3_abuse.Verdict."""
+
+    def record(case, verdict: H3Verdict) -> H3Verdict:
+        endpoint = request.node.callspec.params["endpoint"]
+        request.node.user_properties.append(("conformed_h3", (endpoint.service, case.id, case.rule.outcome(verdict))))
         return verdict
 
     return record
@@ -78,6 +93,9 @@ def pytest_runtest_logreport(report) -> None:
         elif kind == "conformed":
             service, case, outcome = recorded
             CONFORMED[service][case] = outcome
+        elif kind == "conformed_h3":
+            service, case, outcome = recorded
+            CONFORMED_H3[service][case] = outcome
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -90,6 +108,10 @@ def pytest_terminal_summary(terminalreporter) -> None:
     if CONFORMED:
         terminalreporter.section("conformance: RFC 9113 and RFC 7541 rules met")
         for service, by_case in sorted(CONFORMED.items()):
+            terminalreporter.write_line(conformance_line(service, by_case))
+    if CONFORMED_H3:
+        terminalreporter.section("conformance: RFC 9114 and RFC 9204 rules met")
+        for service, by_case in sorted(CONFORMED_H3.items()):
             terminalreporter.write_line(conformance_line(service, by_case))
 
 
