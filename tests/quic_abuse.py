@@ -1,17 +1,24 @@
 """What HTTP/3 clients do that servers must survive, on real QUIC connections (aioquic, the
-chain verified against the lab's CA): a body after the response, responses reset half way.
+chain verified against the lab's CA): a body after the response, responses reset half way,
+floods of new clients' Initials, connections held idle or half open; and a polite neighbour.
 
 Shared by the hardening suite (which attacks) and the faults (which kill HTTP/3 on purpose).
 """
 
 import asyncio
-from contextlib import asynccontextmanager
+import socket
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 
 from aioquic.asyncio.client import connect
 from aioquic.asyncio.protocol import QuicConnectionProtocol
 from aioquic.h3.connection import H3_ALPN, H3Connection
 from aioquic.h3.events import DataReceived, HeadersReceived
 from aioquic.quic.configuration import QuicConfiguration
+from aioquic.quic.connection import QuicConnection
 
 from lab import CA_FILE, Endpoint
 
@@ -24,13 +31,15 @@ ONE_BYTE_DATA_FRAME = b"\x00\x01x"
 
 
 class _Requests(QuicConnectionProtocol):
-    """Requests on one QUIC connection; each one's response read to its end, or reset half way."""
+    """Requests on one QUIC connection; each one's response read to its end (its status, "200"),
+    or reset half way ("reset")."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._http = H3Connection(self._quic)
         self._ended: dict[int, asyncio.Future] = {}
         self._reset_on_data: set[int] = set()
+        self._statuses: dict[int, str] = {}
 
     def request(self, endpoint: Endpoint, path: str, *, end_stream: bool = True, reset_half_way: bool = False):
         stream_id = self._quic.get_next_available_stream_id()
@@ -52,6 +61,9 @@ class _Requests(QuicConnectionProtocol):
             if not isinstance(http_event, HeadersReceived | DataReceived) or http_event.stream_id not in self._ended:
                 continue
             stream_id, ended = http_event.stream_id, self._ended[http_event.stream_id]
+            status = dict(http_event.headers).get(b":status", b"") if isinstance(http_event, HeadersReceived) else b""
+            if status and not status.startswith(b"1"):  # the final response's, not a 103's
+                self._statuses[stream_id] = status.decode()
             if stream_id in self._reset_on_data and isinstance(http_event, DataReceived):
                 self._quic.reset_stream(stream_id, H3_REQUEST_CANCELLED)  # our side of the stream
                 self._quic.stop_stream(stream_id, H3_REQUEST_CANCELLED)  # and theirs: send no more
@@ -59,7 +71,7 @@ class _Requests(QuicConnectionProtocol):
                 self._reset_on_data.discard(stream_id)
                 ended.done() or ended.set_result("reset")
             elif http_event.stream_ended:
-                ended.done() or ended.set_result("ended")
+                ended.done() or ended.set_result(self._statuses.pop(stream_id, "no status"))
 
 
 @asynccontextmanager
@@ -112,7 +124,7 @@ async def _resets_half_way(endpoint: Endpoint, count: int, per_connection: int) 
 def resets_half_way(endpoint: Endpoint, count: int, per_connection: int = 50) -> list[str]:
     """GET the largest asset `count` times, `per_connection` at once on a connection, each reset
     (RESET_STREAM and STOP_SENDING, H3_REQUEST_CANCELLED) on its first DATA, as a browser leaving
-    a page does. Each outcome: "reset", or "ended" when the response was whole before any DATA."""
+    a page does. Each outcome: "reset", or the status when the response was whole before any DATA."""
     return asyncio.run(_resets_half_way(endpoint, count, per_connection))
 
 
@@ -122,9 +134,144 @@ async def _answers(endpoint: Endpoint, patience: float) -> str:
 
 
 def http3_answers(endpoint: Endpoint, patience: float = PATIENCE) -> str:
-    """'ended' when GET /healthz over a new QUIC connection is answered within `patience` seconds,
-    else what went wrong."""
+    """The status of GET /healthz over a new QUIC connection ("200"), answered within `patience`
+    seconds, else what went wrong."""
     try:
         return asyncio.run(asyncio.wait_for(_answers(endpoint, patience), patience))
     except (OSError, TimeoutError, ConnectionError) as error:
         return f"no answer: {type(error).__name__} {error}".strip()
+
+
+def client_initials(endpoint: Endpoint, count: int) -> list[bytes]:
+    """`count` first datagrams of new clients: each a real ClientHello in a padded Initial
+    (1200 bytes) with its own connection IDs, as a server must take every one for a new client.
+    About 1.5 ms of CPU each (a key share and the Initial keys)."""
+    configuration = QuicConfiguration(
+        is_client=True, alpn_protocols=H3_ALPN, cafile=str(CA_FILE), server_name=endpoint.host
+    )
+    initials = []
+    for _ in range(count):
+        client = QuicConnection(configuration=configuration)
+        client.connect((endpoint.host, endpoint.port), now=time.monotonic())
+        initials.append(client.datagrams_to_send(now=time.monotonic())[0][0])
+    return initials
+
+
+def flood(endpoint: Endpoint, initials: list[bytes], *, sources: int, per_second: int) -> float:
+    """Send the Initials round-robin from `sources` UDP sockets (source ports), `per_second`
+    of them a second, answering nothing; the seconds it took."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(sources)]
+    started = time.monotonic()
+    try:
+        for sent, initial in enumerate(initials):
+            sockets[sent % sources].sendto(initial, (endpoint.host, endpoint.port))
+            if (ahead := (sent + 1) / per_second - (time.monotonic() - started)) > 0:
+                time.sleep(ahead)  # the flood's own pace
+    finally:
+        for each in sockets:
+            each.close()
+    return time.monotonic() - started
+
+
+def bytes_answered(endpoint: Endpoint, initial: bytes, watch: float) -> list[int]:
+    """Send one Initial from a new socket that answers nothing, and the sizes of the datagrams
+    the server sends back within `watch` seconds (its first flight and its retransmissions)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as lone:
+        lone.sendto(initial, (endpoint.host, endpoint.port))
+        deadline, sizes = time.monotonic() + watch, []
+        while (left := deadline - time.monotonic()) > 0:
+            lone.settimeout(left)
+            try:
+                sizes.append(len(lone.recv(65536)))
+            except TimeoutError:
+                break
+    return sizes
+
+
+@contextmanager
+def half_open(endpoint: Endpoint, count: int) -> Iterator[int]:
+    """`count` clients that sent their Initial and answer nothing more, each from its own source
+    port, held while the with-block runs: the server keeps each one's handshake state."""
+    initials = client_initials(endpoint, count)
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in initials]
+    try:
+        for lone, initial in zip(sockets, initials, strict=True):
+            lone.sendto(initial, (endpoint.host, endpoint.port))
+        yield count
+    finally:
+        for lone in sockets:
+            lone.close()
+
+
+class IdleConnections(threading.Thread):
+    """`count` QUIC connections with their handshakes done and nothing asked on them, held in a
+    thread of their own until `release()`: how many opened, and the errors of those that did not."""
+
+    def __init__(self, endpoint: Endpoint, count: int) -> None:
+        super().__init__(daemon=True, name=f"idle-quic-{endpoint.name}")
+        self.endpoint, self.count = endpoint, count
+        self.opened, self.errors = 0, Counter()
+        self.ready, self._released = threading.Event(), threading.Event()
+
+    def run(self) -> None:
+        asyncio.run(self._hold())
+
+    async def _hold(self) -> None:
+        async with AsyncExitStack() as held:
+
+            async def open_one() -> None:
+                try:
+                    await asyncio.wait_for(held.enter_async_context(_connection(self.endpoint)), PATIENCE)
+                    self.opened += 1
+                except (OSError, TimeoutError, ConnectionError) as error:
+                    self.errors[type(error).__name__] += 1
+
+            await asyncio.gather(*(open_one() for _ in range(self.count)))
+            self.ready.set()
+            while not self._released.is_set():
+                await asyncio.sleep(0.1)  # until released: the connections stay open meanwhile
+
+    def __enter__(self) -> "IdleConnections":
+        self.start()
+        self.ready.wait(PATIENCE * 2)
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._released.set()
+        self.join(PATIENCE * 2)
+
+    def __str__(self) -> str:
+        failed = ", ".join(f"{count}x {error}" for error, count in self.errors.items())
+        return f"{self.opened}/{self.count} idle QUIC connections held" + (f" ({failed})" if failed else "")
+
+
+class Http3Neighbour(threading.Thread):
+    """GET / about ten times a second over HTTP/3, on one connection (a new one after a failure),
+    recording every outcome: guard.py's polite neighbour, for attacks on QUIC."""
+
+    def __init__(self, endpoint: Endpoint, pause: float, most: int) -> None:
+        super().__init__(daemon=True, name=f"h3-neighbour-{endpoint.name}")
+        self.endpoint, self.pause, self.most = endpoint, pause, most
+        self.outcomes: list[str] = []
+        self.first, self._finished = threading.Event(), threading.Event()
+
+    def run(self) -> None:
+        asyncio.run(self._ask())
+
+    async def _ask(self) -> None:
+        while len(self.outcomes) < self.most and not self._finished.is_set():
+            try:
+                async with _connection(self.endpoint) as client:
+                    while len(self.outcomes) < self.most and not self._finished.is_set():
+                        answered = client.request(self.endpoint, "/")[1]
+                        self.outcomes.append(await asyncio.wait_for(answered, PATIENCE))
+                        self.first.set()
+                        await asyncio.sleep(self.pause)  # the neighbour's own pace
+            except (OSError, TimeoutError, ConnectionError) as error:
+                self.outcomes.append(f"{type(error).__name__}: {error}")
+                self.first.set()
+
+    def finish(self) -> list[str]:
+        self._finished.set()
+        self.join(timeout=PATIENCE * 2)
+        return self.outcomes

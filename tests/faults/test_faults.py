@@ -226,7 +226,7 @@ def test_an_http3_that_dies_alone_is_noticed_and_the_server_restarted():
     )
     state = restarted_and_healthy(service, started_at, HTTP3_RESTART_PATIENCE)
     after = http3_answers(endpoint)
-    assert (state.startswith(started_at), state.endswith("running healthy"), after) == (False, True, "ended"), (
+    assert (state.startswith(started_at), state.endswith("running healthy"), after) == (False, True, "200"), (
         f"{endpoint}: expected {service} restarted and healthy within {HTTP3_RESTART_PATIENCE} s with HTTP/3 "
         f"answering again, saw the container {state!r} (it started {started_at}), HTTP/3 {after!r}; "
         f"its last healthchecks:\n{health_log(service)}"

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from lab import Endpoint
+from quic_abuse import Http3Neighbour, http3_answers
 from stack import container_state, health_log, logs_since, wait_healthy
 from wire import h2_get, http_client
 
@@ -136,11 +137,12 @@ def starts_traceback(line: str) -> bool:
 
 
 @contextmanager
-def guarded(endpoint: Endpoint) -> Iterator[None]:
-    """Run the attack in the with-block; then check the neighbour, the container and the logs."""
+def guarded(endpoint: Endpoint, *, http3: bool = False) -> Iterator[None]:
+    """Run the attack in the with-block; then check the neighbour, the container and the logs.
+    For an attack on QUIC (`http3`), the neighbour and the new connection after it are HTTP/3."""
     before = healthy_state(endpoint.service)
     since = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-    neighbour = PoliteNeighbour(endpoint)
+    neighbour = Http3Neighbour(endpoint, POLITE_PAUSE, POLITE_MAX_REQUESTS) if http3 else PoliteNeighbour(endpoint)
     neighbour.start()
     neighbour.first.wait(10)
     try:
@@ -152,8 +154,11 @@ def guarded(endpoint: Endpoint) -> Iterator[None]:
         f"{endpoint}: expected a polite client's GET / to get 200 throughout the attack, "
         f"saw {len(failed)} of {len(outcomes)} fail: {failed[:3]}"
     )
-    status = h2_get(endpoint, "/", enable_push=False).response.status
-    assert status == 200, f"{endpoint}: expected GET / on a new connection after the attack to get 200, got {status}"
+    status = http3_answers(endpoint) if http3 else str(h2_get(endpoint, "/", enable_push=False).response.status)
+    assert status == "200", (
+        f"{endpoint}: expected GET / on a new {'QUIC ' if http3 else ''}connection after the attack to get 200, "
+        f"got {status}"
+    )
     crash = crash_logged(endpoint.service, since, mark_the_logs(endpoint))
     assert not crash, f"{endpoint}: expected no crash in {endpoint.service}'s logs during the attack, saw:\n{crash}"
     after = container_state(endpoint.service)
