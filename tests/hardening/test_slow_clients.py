@@ -1,9 +1,10 @@
 """Clients that hold a connection without finishing anything: TLS and then silence, half a
 preface, a header block that trickles in one CONTINUATION frame every half second (slowloris),
-and an upload that stops half way (POST /upload, a part of its body, then nothing).
+an upload that stops half way (POST /upload, a part of its body, then nothing), and a download
+whose window the client never reopens (a slow read: the response waits on the server).
 The server must let go of them within a bound.
 
-The four arrive together, as a slowloris attacker sends them, under one guard: each waits
+The five arrive together, as a slowloris attacker sends them, under one guard: each waits
 on the server's clock (10-15 s), so one after another they would take three times as long.
 The first of a server's four tests runs them (slow_clients_together), each test reads the
 verdict on its own client.
@@ -14,7 +15,7 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 import pytest
-from hyperframe.frame import ContinuationFrame, DataFrame
+from hyperframe.frame import ContinuationFrame, DataFrame, SettingsFrame
 
 from abuse import PREFACE, AbusiveConnection, Verdict, http2_endpoints, on_twisted
 from guard import guarded
@@ -26,6 +27,7 @@ PATIENCE = 15  # seconds a server may take to drop a stalled client (nginx and T
 # idle timer here (Gunicorn's 2 s keep-alive), so a late frame on a loaded machine is not
 # taken for an idle connection, which would drop it for the wrong reason.
 TRICKLE_PAUSE = 0.5
+LARGEST_ASSET = "/static/css/bootstrap.min.css"  # 220 KB: more than any window or buffer holds
 GRANIAN_WAITS_FOR_THE_PREFACE = {
     service: "Granian 2.8.7 (hyper 1.12.0): no timer runs between the TLS handshake and a whole HTTP/2 preface (the "
     "HTTP/1 header-read timeout does not apply, HTTP/2 keep-alive pings start after it): still open after 90 s"
@@ -66,17 +68,28 @@ def upload_that_stops(endpoint: Endpoint) -> Verdict:
         return attacker.watch(PATIENCE)
 
 
+def window_never_reopened(endpoint: Endpoint) -> Verdict:
+    """GET the largest asset with a stream window of 1 byte (SETTINGS_INITIAL_WINDOW_SIZE), and
+    never a WINDOW_UPDATE: the response waits, held by the server, for a client that will not read."""
+    settings = {SettingsFrame.INITIAL_WINDOW_SIZE: 1, SettingsFrame.ENABLE_PUSH: 0}
+    with AbusiveConnection(endpoint, preface=PREFACE + SettingsFrame(0, settings=settings).serialize()) as attacker:
+        headers = attacker.request_headers(LARGEST_ASSET)
+        attacker.send(attacker.headers_frame(1, attacker.encoder.encode(headers), end_stream=True))
+        return attacker.watch(PATIENCE)
+
+
 SLOW_CLIENTS = {
     "silence_after_tls": (silence_after_tls, "a client that completes TLS and sends nothing"),
     "half_a_preface": (half_a_preface, "a client that sends half the connection preface"),
     "slow_header_block": (slow_header_block, f"a header block trickling in one CONTINUATION every {TRICKLE_PAUSE:g} s"),
     "upload_that_stops": (upload_that_stops, "an upload that stops after 16 KB of its 1 MB body"),
+    "window_never_reopened": (window_never_reopened, "a download whose 1-byte window is never reopened"),
 }
 
 
 @functools.cache
 def slow_clients_together(endpoint: Endpoint) -> tuple[dict[str, Future], str]:
-    """The four slow clients at once, under one guard: each one's verdict to come (or the error
+    """The five slow clients at once, under one guard: each one's verdict to come (or the error
     that ended it), and what the guard saw go wrong ("" if nothing). Once per endpoint and test
     process: a server's attacks all run in one worker (their xdist group)."""
     with ThreadPoolExecutor(len(SLOW_CLIENTS), thread_name_prefix=f"slow-{endpoint.name}") as clients:
@@ -138,3 +151,23 @@ def test_slow_header_block(endpoint, observe):
 @pytest.mark.parametrize("endpoint", http2_endpoints())
 def test_upload_that_stops(endpoint, observe):
     dropped(endpoint, "upload_that_stops", observe)
+
+
+HELD_PAST_A_MINUTE = "its HTTP/2 has no timer on a response stalled by the client's window: still open after 65 s"
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    http2_endpoints(
+        {
+            "quart_backend": f"Hypercorn 0.18.0: {HELD_PAST_A_MINUTE}",
+            "gunicorn_h2": "Gunicorn 27.0.1: the stalled stream is reset (RST_STREAM CANCEL) only after 20 s or more "
+            "(seen by 65 s), past the bound",
+            "granian_flask": f"Granian 2.8.7 (hyper 1.12.0): {HELD_PAST_A_MINUTE}",
+            "granian_quart": f"Granian 2.8.7 (hyper 1.12.0): {HELD_PAST_A_MINUTE}",
+        }
+        | on_twisted(HELD_PAST_A_MINUTE)
+    ),
+)
+def test_window_never_reopened(endpoint, observe):
+    dropped(endpoint, "window_never_reopened", observe)
