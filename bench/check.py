@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from bench.cases import CASES, PAGES, upload_protocols
+from bench.flood import HTTP3_ENDPOINTS
 from bench.report import chart_name
 from bench.scale_report import SCALE_CHART
 from bench.targets import OWN_ROUTES, STOCK_PAIRS, SWEEP, Plan
@@ -24,7 +25,7 @@ from endpoints import ENDPOINTS, UPLOAD_FLAWS
 
 CONNECTION_LIMIT = {"http/1.1": 6, "h2": 1, "h2+push": 1, "h3": 1}
 SECTIONS = ("meta", "page_loads", "browser", "uploads", "streams", "scale")
-SCALE = ("meta", "idle_cpu_per_second", "points", "memory", "stock", "settings", "choice")
+SCALE = ("meta", "idle_cpu_per_second", "points", "memory", "stock", "settings", "choice", "floods")
 META = ("runs", "profiles", "upload_profiles", "network", "machine", "versions")
 
 
@@ -95,6 +96,12 @@ def scale_problems(scale: dict) -> list[str]:
             found += _point_problems(rows, f"stock {pair.server} {variant}", (target.label, target.protocols[0]))
     services = {s for row in scale["points"] + scale["stock"] for s in row["services"]}
     found += [f"scale settings: none for {service}" for service in sorted(services - scale["settings"].keys())]
+    flooded = [row["service"] for row in scale["floods"]]
+    found += [
+        f"scale floods: expected one row for {endpoint.service}, found {flooded.count(endpoint.service)}"
+        for endpoint in HTTP3_ENDPOINTS
+        if flooded.count(endpoint.service) != 1
+    ]
     labels = [row["label"] for row in scale["choice"]]
     counts = {target.label: labels.count(target.label) for target in SWEEP}
     return found + [f"scale choice: expected one row for {label}, found {n}" for label, n in counts.items() if n != 1]

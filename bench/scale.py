@@ -12,6 +12,7 @@ runs in one long-lived bench container on the compose network.
        nginx serving the files itself, and Granian's own static route (apart from its app):
        requests/s, p50, p99, errors, CPU per 1000 requests
     4. each Python server stock (compose profile stock) against the lab's configuration, at 64
+    5. a flood of QUIC Initials at each HTTP/3 server: the memory it leaves, then and 65 s later
 
 It writes OUT/scale.json; `python3 -m bench` then puts it into bench.json, draws it
 and checks it. h2load, the servers and everything else on the machine share its
@@ -26,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import choice, docker, settings
+from bench import choice, docker, flood, settings
 from bench.points import idle_memory, idle_rates, load_point
 from bench.targets import FULL, OWN_ROUTES, QUICK, STOCK_CONNECTIONS, STOCK_PAIRS, STOCK_SERVICES, SWEEP, Plan
 from measure.h2load import PATH
@@ -99,7 +100,9 @@ def measure(plan: Plan) -> dict:
                     points.append(load_point(bench, target, protocol, connections, plan, names, idle))
                     report(points[-1], "h2load")
         stock = stock_against_tuned(bench, plan, points, names, idle)
-    return {"idle_cpu_per_second": idle, "points": points, "memory": memory, "stock": stock}
+        progress(f"QUIC Initial floods: {plan.flood_initials} at each HTTP/3 server, memory {plan.flood_wait} s later")
+        floods = flood.flood_memory(bench, plan.flood_initials, plan.flood_wait, progress)
+    return {"idle_cpu_per_second": idle, "points": points, "memory": memory, "stock": stock, "floods": floods}
 
 
 def main() -> None:

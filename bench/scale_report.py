@@ -51,6 +51,21 @@ def memory_table(memory: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def flood_table(floods: list[dict]) -> str:
+    lines = [
+        "",
+        "a flood of QUIC Initials at each HTTP/3 server: its anonymous memory (MiB) before, after, and later",
+        f"  {'port':6} {'initials':>8} {'before':>7} {'flooded':>7} {'later':>7} {'after s':>7}  {'kept':>6}  what",
+    ]
+    lines += [
+        f"  {f['label']:6} {f['initials']:>8} {f['anon_bytes_before'] / 2**20:>7.0f} "
+        f"{f['anon_bytes_after_flood'] / 2**20:>7.0f} {f['anon_bytes_later'] / 2**20:>7.0f} {f['waited_seconds']:>7} "
+        f"{f['kept_bytes'] / 2**20:>6.0f}  {f['title']}{'' if f['returned'] else ' (kept)'}"
+        for f in floods
+    ]
+    return "\n".join(lines)
+
+
 def _settings_text(entry: dict) -> str:
     if "settings" in entry:
         return f"{entry['file']}: " + "; ".join(entry["settings"])
@@ -101,5 +116,6 @@ def tables(scale: dict) -> str:
             memory_table(scale["memory"]),
             stock_table(scale["stock"], scale["settings"], scale["meta"]["stock_connections"]),
             choice_table(scale["choice"]),
+            flood_table(scale.get("floods", [])),
         ]
     )

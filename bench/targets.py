@@ -115,6 +115,8 @@ class Plan:
     warm_up: int
     idle_connections: int
     idle_seconds: int  # how long each container is watched idle
+    flood_initials: int = 3000  # QUIC Initials at each HTTP/3 server (bench/flood.py)
+    flood_wait: int = 65  # seconds after a flood its memory is read again: past 60 s idle timeouts
 
     def protocols(self, target: Target) -> tuple[str, ...]:
         return target.protocols if self.every_protocol else target.protocols[:1]
@@ -123,4 +125,13 @@ class Plan:
 FULL = Plan(
     connections=(1, 8, 64, 256), every_protocol=True, seconds=8, warm_up=2, idle_connections=500, idle_seconds=6
 )
-QUICK = Plan(connections=(64,), every_protocol=False, seconds=2, warm_up=1, idle_connections=50, idle_seconds=3)
+QUICK = Plan(
+    connections=(64,),
+    every_protocol=False,
+    seconds=2,
+    warm_up=1,
+    idle_connections=50,
+    idle_seconds=3,
+    flood_initials=1000,
+    flood_wait=10,
+)

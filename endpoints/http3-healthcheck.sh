@@ -16,11 +16,16 @@ url=$1
 state=/tmp/http3-healthcheck  # tmpfs: starts empty with the container
 failures_in_a_row=3  # as the healthcheck's retries (compose.yaml)
 
-if curl --fail --silent --show-error --http3-only --max-time 5 --output /dev/null \
-    --cacert /run/certs/ca.crt "$url"; then
-  echo 0 > "$state.failures" && touch "$state.answered"
-  exit 0
-fi
+# Two tries: about one curl HTTP/3 request in 20 to nginx is never answered (measured; nginx logs
+# a 408 after client_header_timeout, aioquic's clients never see it), which is curl's, not the
+# server's, so one lost try is not a failure.
+for try in 1 2; do
+  if curl --fail --silent --show-error --http3-only --max-time 4 --output /dev/null \
+      --cacert /run/certs/ca.crt "$url"; then
+    echo 0 > "$state.failures" && touch "$state.answered"
+    exit 0
+  fi
+done
 failures=$(( $(cat "$state.failures" 2>/dev/null || echo 0) + 1 ))
 echo "$failures" > "$state.failures"
 echo "$url: HTTP/3 failed, $failures check(s) in a row" >&2

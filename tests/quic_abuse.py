@@ -18,8 +18,8 @@ from aioquic.asyncio.protocol import QuicConnectionProtocol
 from aioquic.h3.connection import H3_ALPN, H3Connection
 from aioquic.h3.events import DataReceived, HeadersReceived
 from aioquic.quic.configuration import QuicConfiguration
-from aioquic.quic.connection import QuicConnection
 
+from clients import quic_flood
 from lab import CA_FILE, Endpoint
 
 H3_REQUEST_CANCELLED = 0x10C  # RFC 9114 8.1: what a browser resets a response it no longer wants with
@@ -143,34 +143,15 @@ def http3_answers(endpoint: Endpoint, patience: float = PATIENCE) -> str:
 
 
 def client_initials(endpoint: Endpoint, count: int) -> list[bytes]:
-    """`count` first datagrams of new clients: each a real ClientHello in a padded Initial
-    (1200 bytes) with its own connection IDs, as a server must take every one for a new client.
-    About 1.5 ms of CPU each (a key share and the Initial keys)."""
-    configuration = QuicConfiguration(
-        is_client=True, alpn_protocols=H3_ALPN, cafile=str(CA_FILE), server_name=endpoint.host
+    """`count` first datagrams of new clients to the endpoint (clients.quic_flood)."""
+    return quic_flood.client_initials(
+        endpoint.host, endpoint.port, count, ca_file=str(CA_FILE), server_name=endpoint.host
     )
-    initials = []
-    for _ in range(count):
-        client = QuicConnection(configuration=configuration)
-        client.connect((endpoint.host, endpoint.port), now=time.monotonic())
-        initials.append(client.datagrams_to_send(now=time.monotonic())[0][0])
-    return initials
 
 
 def flood(endpoint: Endpoint, initials: list[bytes], *, sources: int, per_second: int) -> float:
-    """Send the Initials round-robin from `sources` UDP sockets (source ports), `per_second`
-    of them a second, answering nothing; the seconds it took."""
-    sockets = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(sources)]
-    started = time.monotonic()
-    try:
-        for sent, initial in enumerate(initials):
-            sockets[sent % sources].sendto(initial, (endpoint.host, endpoint.port))
-            if (ahead := (sent + 1) / per_second - (time.monotonic() - started)) > 0:
-                time.sleep(ahead)  # the flood's own pace
-    finally:
-        for each in sockets:
-            each.close()
-    return time.monotonic() - started
+    """The Initials sent at the endpoint, answering nothing (clients.quic_flood); the seconds it took."""
+    return quic_flood.flood(endpoint.host, endpoint.port, initials, sources=sources, per_second=per_second)
 
 
 def bytes_answered(endpoint: Endpoint, initial: bytes, watch: float) -> list[int]:

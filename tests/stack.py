@@ -121,11 +121,23 @@ def backends(service: str) -> list[str]:
     return [dependency for dependency in services()[service].get("depends_on", {}) if dependency in servers()]
 
 
-def anonymous_memory(service: str) -> int:
-    """What the service's processes have allocated (heaps, stacks), in bytes, read from its
-    container's cgroup as make bench reads it (measure/cgroup.py)."""
+def usage(service: str) -> cgroup.Usage:
+    """The CPU the service's container has spent, and the memory its processes hold, read from
+    its cgroup as make bench reads it (measure/cgroup.py)."""
     read = docker("exec", container_id(service), "sh", "-c", cgroup.READ, timeout=10, check=True)
-    return cgroup.parse(read.stdout).anon_bytes
+    return cgroup.parse(read.stdout)
+
+
+def anonymous_memory(service: str) -> int:
+    """What the service's processes have allocated (heaps, stacks), in bytes."""
+    return usage(service).anon_bytes
+
+
+def cores_busy(service: str, seconds: float) -> float:
+    """How many cores the service's container kept busy over the next `seconds`."""
+    before, started = usage(service).cpu_seconds, time.monotonic()
+    time.sleep(seconds)  # the window the CPU is counted over
+    return (usage(service).cpu_seconds - before) / (time.monotonic() - started)
 
 
 def healthy_again(service: str, patience: float) -> str:

@@ -202,7 +202,7 @@ def test_stop_drains_the_response_in_flight(service):
     )
 
 
-# The healthcheck's three failures in a row (about 10 s each: curl's 5 s, then the 5 s interval),
+# The healthcheck's three failures in a row (about 13 s each: curl's two tries of 4 s, then the 5 s interval),
 # then the restart and the first healthy check.
 HTTP3_RESTART_PATIENCE = 90  # seconds
 

@@ -18,6 +18,7 @@ from h2.settings import SettingCodes
 from abuse import FRAME_HEADER_SIZE, PREFACE, AbusiveConnection, Verdict, http2_endpoints, raw_frame
 from guard import crash_logged, mark_the_logs
 from lab import Endpoint
+from stack import cores_busy, restart, wait_healthy
 from wire import h2_get, h3_get_all
 
 # Frame types and flags (RFC 9113 6), for frames built byte by byte.
@@ -113,6 +114,11 @@ def rst_stream(stream_id: int, code: ErrorCodes = ErrorCodes.CANCEL) -> bytes:
     return raw_frame(RST_STREAM, NO_FLAGS, stream_id, code.to_bytes(4, "big"))
 
 
+# A server left idle by a probe spends its healthcheck's CPU (a few % of a core); a thread left
+# spinning spends a whole core.
+IDLE_WATCH = 2.0  # seconds
+IDLE_BOUND = 0.5  # cores busy
+
 SENTINEL = b"h2lab ok"  # a PING's 8 bytes, sent after a case's: its ACK says the server has read them all
 
 
@@ -195,10 +201,12 @@ def on_assertions(mark: pytest.MarkDecorator) -> pytest.MarkDecorator:
 
 
 @contextmanager
-def harmless(endpoint: Endpoint, *, http3: bool = False) -> Iterator[None]:
+def harmless(endpoint: Endpoint, *, http3: bool = False, left_idle: bool = False) -> Iterator[None]:
     """guard.guarded made light for a probe of one connection and a few frames: afterwards a new
     connection (HTTP/2, or HTTP/3 if told) still gets 200, and the logs show no crash. (No polite
-    neighbour and no health check: a few frames cannot starve anyone, and they would triple the run.)"""
+    neighbour and no health check: a few frames cannot starve anyone, and they would triple the run.)
+    `left_idle`: and the server is not left busy (a thread spinning on what the probe left
+    behind); one that is gets restarted, so that the rest of the run does not share its cores."""
     since = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
     yield
     if http3:
@@ -208,3 +216,10 @@ def harmless(endpoint: Endpoint, *, http3: bool = False) -> Iterator[None]:
     assert status == 200, f"{endpoint}: expected GET / on a new connection after the probe to get 200, got {status}"
     crash = crash_logged(endpoint.service, since, mark_the_logs(endpoint))
     assert not crash, f"{endpoint}: expected no crash in {endpoint.service}'s logs during the probe, saw:\n{crash}"
+    if left_idle and (busy := cores_busy(endpoint.service, IDLE_WATCH)) > IDLE_BOUND:
+        restart(endpoint.service)
+        wait_healthy(endpoint.service)
+        raise AssertionError(
+            f"{endpoint}: expected {endpoint.service} idle once the probe was over, saw {busy:.2f} cores busy "
+            f"for {IDLE_WATCH} s with nothing asked of it (restarted, so that the run goes on on its own cores)"
+        )

@@ -37,23 +37,13 @@ def observe(request):
 
 @pytest.fixture
 def conformance(request):
-    """Record whether the server did what the RFC says, for the conformance summary; returns the verdict unchanged."""
+    """Record whether the server did what the RFC says, for the conformance summaries (HTTP/2's,
+    or HTTP/3's for an h3_abuse.Verdict); returns the verdict unchanged."""
 
-    def record(case, verdict: Verdict) -> Verdict:
+    def record(case, verdict: Verdict | H3Verdict) -> Verdict | H3Verdict:
         endpoint = request.node.callspec.params["endpoint"]
-        request.node.user_properties.append(("conformed", (endpoint.service, case.id, case.rule.outcome(verdict))))
-        return verdict
-
-    return record
-
-
-@pytest.fixture
-def h3_conformance(request):
-    """The same as conformance, for an HTTP/3 case and its h3_abuse.Verdict."""
-
-    def record(case, verdict: H3Verdict) -> H3Verdict:
-        endpoint = request.node.callspec.params["endpoint"]
-        request.node.user_properties.append(("conformed_h3", (endpoint.service, case.id, case.rule.outcome(verdict))))
+        kind = "conformed_h3" if isinstance(verdict, H3Verdict) else "conformed"
+        request.node.user_properties.append((kind, (endpoint.service, case.id, case.rule.outcome(verdict))))
         return verdict
 
     return record

@@ -403,6 +403,9 @@ MALFORMED_ANSWERED_400 = (
     "content-length-above-data",
     "content-length-below-data",
 )
+# Bodies that do not match their content-length: a server reading one may be left waiting on
+# bytes that will never come (harmless checks it is left idle).
+SHORT_OR_LONG_BODY = ("content-length-above-data", "content-length-below-data")
 NGINX = "nginx 1.26.3"
 NGINX_FLAWS = (
     {
@@ -472,6 +475,11 @@ GRANIAN_FLAWS = (
         "(405 to this POST) and the stream is never reset",
     }
 )
+GRANIAN_WSGI_FLAWS = GRANIAN_FLAWS | {
+    name: f"{GRANIAN}, WSGI: a body that does not match its content-length gets the stream reset, as it must, and "
+    "leaves a tokio worker thread spinning, a whole core, for as long as the server runs (the probe restarts it)"
+    for name in SHORT_OR_LONG_BODY
+}
 
 
 def deep_priority_flaw(server: str) -> dict[str, str]:
@@ -490,14 +498,14 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
     "twisted_backend": built_on_h2("Twisted 26.10.0") | deep_priority_flaw("Twisted 26.10.0 (priority 1.3.0)"),
     "django_backend": built_on_h2("Daphne 4.2.3 (Twisted 26.10.0)")
     | deep_priority_flaw("Daphne 4.2.3 (Twisted 26.10.0, priority 1.3.0)"),
-    "granian_flask": GRANIAN_FLAWS,
+    "granian_flask": GRANIAN_WSGI_FLAWS,
     "granian_quart": GRANIAN_FLAWS,
 }
 
 
 @pytest.mark.parametrize("case, endpoint", conformance_params(CASES, KNOWN_FAILURES))
 def test_conformance(case, endpoint, conformance):
-    with harmless(endpoint), connect(endpoint) as client:
+    with harmless(endpoint, left_idle=case.name in SHORT_OR_LONG_BODY), connect(endpoint) as client:
         data = case.send(client)
         case_sent = sent(data)
         client.send(data + (raw_frame(PING, NO_FLAGS, 0, SENTINEL) if case_sent.ping_may_follow else b""))

@@ -457,12 +457,12 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
 
 
 @pytest.mark.parametrize("case, endpoint", conformance_params(CASES, KNOWN_FAILURES, http3_endpoints))
-def test_h3_conformance(case, endpoint, h3_conformance):
+def test_h3_conformance(case, endpoint, conformance):
     with harmless(endpoint, http3=True), RawH3Connection(endpoint, control=case.control) as client:
         case.send(client)
         client.request(healthz(client))  # answered once the server has read all of the case
         watched = client.watch(WATCH_SECONDS, until=lambda seen: case.rule.met_by(seen) or seen.said_all)
-        verdict = h3_conformance(case, watched)
+        verdict = conformance(case, watched)
         assert case.rule.met_by(verdict), (
             f"{endpoint}: expected {case.name} to be {case.rule}, saw {verdict} ({case.rule.outcome(verdict)})"
         )

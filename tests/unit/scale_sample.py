@@ -7,6 +7,7 @@ but plausible numbers: 1000 requests/s at 1.0 ms p50, 0.4 CPU seconds per 1000 r
 from dataclasses import asdict
 
 from bench import choice
+from bench.flood import HTTP3_ENDPOINTS
 from bench.targets import FULL, OWN_ROUTES, STOCK_PAIRS, SWEEP, Target
 
 
@@ -55,4 +56,13 @@ def scale_run() -> dict:
         "stock": stock,
         "settings": {service: {"command": ["serve", service]} for service in services},
         "choice": choice.rows(points, memory, {"nginx": "nginx/1.26.3"}),
+        "floods": [flood_row(endpoint) for endpoint in HTTP3_ENDPOINTS],
     }
+
+
+def flood_row(endpoint) -> dict:
+    return {
+        "label": str(endpoint.port), "service": endpoint.service, "title": endpoint.title, "initials": 3000,
+        "flood": "sent 3000 in 3.0 s", "anon_bytes_before": 50 * 2**20, "anon_bytes_after_flood": 150 * 2**20,
+        "waited_seconds": 65, "anon_bytes_later": 150 * 2**20, "kept_bytes": 100 * 2**20, "returned": False,
+    }  # fmt: skip

@@ -4,6 +4,7 @@ import pytest
 from scale_sample import scale_run
 
 from bench.check import SCALE, scale_problems
+from bench.scale_report import flood_table
 
 
 def test_a_well_formed_result_has_no_problems():
@@ -76,3 +77,15 @@ def test_a_service_without_settings_and_an_endpoint_without_a_choice_row_are_nam
     found = scale_problems(scale)
     expected = ["scale settings: none for twisted_backend", "scale choice: expected one row for 8450, found 0"]
     assert found == expected, f"expected {expected}, got {found}"
+
+
+def test_a_server_missing_from_the_floods_is_named():
+    scale = scale_run()
+    remove(scale["floods"], service="sanic_backend")
+    found = scale_problems(scale)
+    assert found == ["scale floods: expected one row for sanic_backend, found 0"], f"got {found}"
+
+
+def test_the_flood_table_marks_memory_kept():
+    table = flood_table(scale_run()["floods"])
+    assert table.count("(kept)") == 3 and "3000" in table, table
