@@ -24,6 +24,7 @@ from lab import CA_FILE, Endpoint
 
 H3_REQUEST_CANCELLED = 0x10C  # RFC 9114 8.1: what a browser resets a response it no longer wants with
 PATIENCE = 5.0  # seconds for a response on loopback (they take milliseconds)
+NEIGHBOUR_PATIENCE = 15.0  # seconds the polite neighbour waits for each answer during an attack
 ANSWER_FIRST = 1.0  # seconds for an answer to a request whose body has not come (nginx waits for it)
 LARGEST_ASSET = "/static/css/bootstrap.min.css"  # 220 KB: many packets, so a reset lands half way
 # DATA (type 0x00), 1 byte long: a request body's frame (RFC 9114 7.2.1)
@@ -228,12 +229,16 @@ class IdleConnections(threading.Thread):
 
 class Http3Neighbour(threading.Thread):
     """GET / about ten times a second over HTTP/3, on one connection (a new one after a failure),
-    recording every outcome: guard.py's polite neighbour, for attacks on QUIC."""
+    recording every outcome and the slowest answer: guard.py's polite neighbour, for attacks on
+    QUIC. It waits up to NEIGHBOUR_PATIENCE for each answer: a server busy with a burst of
+    Initials (a core's worth of handshakes for each second of flood) may answer late, and still
+    serve; one that never answers, or drops the connection, fails it."""
 
     def __init__(self, endpoint: Endpoint, pause: float, most: int) -> None:
         super().__init__(daemon=True, name=f"h3-neighbour-{endpoint.name}")
         self.endpoint, self.pause, self.most = endpoint, pause, most
         self.outcomes: list[str] = []
+        self.slowest = 0.0  # seconds, the longest wait for an answer
         self.first, self._finished = threading.Event(), threading.Event()
 
     def run(self) -> None:
@@ -244,8 +249,10 @@ class Http3Neighbour(threading.Thread):
             try:
                 async with _connection(self.endpoint) as client:
                     while len(self.outcomes) < self.most and not self._finished.is_set():
+                        asked = time.monotonic()
                         answered = client.request(self.endpoint, "/")[1]
-                        self.outcomes.append(await asyncio.wait_for(answered, PATIENCE))
+                        self.outcomes.append(await asyncio.wait_for(answered, NEIGHBOUR_PATIENCE))
+                        self.slowest = max(self.slowest, time.monotonic() - asked)
                         self.first.set()
                         await asyncio.sleep(self.pause)  # the neighbour's own pace
             except (OSError, TimeoutError, ConnectionError) as error:
@@ -254,5 +261,5 @@ class Http3Neighbour(threading.Thread):
 
     def finish(self) -> list[str]:
         self._finished.set()
-        self.join(timeout=PATIENCE * 2)
+        self.join(timeout=NEIGHBOUR_PATIENCE * 2)
         return self.outcomes

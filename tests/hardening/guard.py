@@ -137,7 +137,7 @@ def starts_traceback(line: str) -> bool:
 
 
 @contextmanager
-def guarded(endpoint: Endpoint, *, http3: bool = False) -> Iterator[None]:
+def guarded(endpoint: Endpoint, *, http3: bool = False) -> Iterator[PoliteNeighbour | Http3Neighbour]:
     """Run the attack in the with-block; then check the neighbour, the container and the logs.
     For an attack on QUIC (`http3`), the neighbour and the new connection after it are HTTP/3."""
     before = healthy_state(endpoint.service)
@@ -146,7 +146,7 @@ def guarded(endpoint: Endpoint, *, http3: bool = False) -> Iterator[None]:
     neighbour.start()
     neighbour.first.wait(10)
     try:
-        yield
+        yield neighbour
     finally:
         outcomes = neighbour.finish()
     failed = [outcome for outcome in outcomes if outcome != "200"]
