@@ -44,8 +44,8 @@ up: $(CERTS)  ## Check Docker, certificates and ports; build, start, wait until 
 	@python3 tools/lab_status.py
 
 .PHONY: down
-down:  ## Stop and remove the containers, the network and the certificate volume
-	$(COMPOSE) down --remove-orphans --volumes
+down:  ## Stop and remove the containers (the bench's and the stock servers' too), the network and the volumes
+	$(COMPOSE) --profile '*' down --remove-orphans --volumes
 
 .PHONY: logs
 logs:  ## Follow every service's logs

@@ -39,9 +39,10 @@ def progress(message: str) -> None:
 
 @contextmanager
 def stock_servers():
-    """The stock variants, healthy, for as long as they are measured; removed afterwards."""
-    docker.compose("--profile", "stock", "up", "--detach", "--wait", "--no-deps", *STOCK_SERVICES)
+    """The stock variants, healthy, for as long as they are measured; removed afterwards, and
+    when one of them never becomes healthy (a later make up would find them still running)."""
     try:
+        docker.compose("--profile", "stock", "up", "--detach", "--wait", "--no-deps", *STOCK_SERVICES)
         yield {service: docker.container_name(service) for service in STOCK_SERVICES}
     finally:
         docker.compose("--profile", "stock", "kill", *STOCK_SERVICES)  # nothing in them to finish gracefully
