@@ -24,6 +24,11 @@ TIMEOUT = 30.0
 MAX_OPEN_STREAMS = 100  # servers here allow 100 or more concurrent streams
 
 
+def client_configuration(ca_file: str, server_name: str | None = None, **more) -> QuicConfiguration:
+    """A QUIC client's settings for HTTP/3: ALPN h3, the server's chain verified against `ca_file`."""
+    return QuicConfiguration(is_client=True, alpn_protocols=H3_ALPN, cafile=ca_file, server_name=server_name, **more)
+
+
 class _NoPushH3(H3Connection):
     """Like browsers: no MAX_PUSH_ID, so the server may push nothing."""
 
@@ -138,7 +143,7 @@ def h3_get_all(
     host: str, port: int, paths: list[str], *, ca_file: str, server_name: str | None = None
 ) -> dict[str, H3Response]:
     """GET every path over one new HTTP/3 connection to host's UDP port."""
-    configuration = QuicConfiguration(is_client=True, alpn_protocols=H3_ALPN, cafile=ca_file, server_name=server_name)
+    configuration = client_configuration(ca_file, server_name)
     return asyncio.run(asyncio.wait_for(_get_all(host, port, paths, configuration), TIMEOUT * 2))
 
 
@@ -147,9 +152,7 @@ class Http3Loader:
 
     def __init__(self, origin: Origin, ca_file: str) -> None:
         self._origin = origin
-        self._configuration = QuicConfiguration(
-            is_client=True, alpn_protocols=H3_ALPN, cafile=ca_file, server_name=origin.server_name
-        )
+        self._configuration = client_configuration(ca_file, origin.server_name)
         self._connection: contextlib.AbstractAsyncContextManager | None = None
         self._client: H3Client | None = None
         self._reconnecting = asyncio.Lock()

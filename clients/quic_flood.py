@@ -12,9 +12,9 @@ import socket
 import sys
 import time
 
-from aioquic.h3.connection import H3_ALPN
-from aioquic.quic.configuration import QuicConfiguration
 from aioquic.quic.connection import QuicConnection
+
+from clients.http3 import client_configuration
 
 SOURCES = 200  # source ports the Initials come from, round-robin
 PER_SECOND = 1000
@@ -22,7 +22,7 @@ PER_SECOND = 1000
 
 def client_initials(host: str, port: int, count: int, *, ca_file: str, server_name: str) -> list[bytes]:
     """`count` first datagrams of new clients. About 1.5 ms of CPU each (a key share, the Initial keys)."""
-    configuration = QuicConfiguration(is_client=True, alpn_protocols=H3_ALPN, cafile=ca_file, server_name=server_name)
+    configuration = client_configuration(ca_file, server_name)
     initials = []
     for _ in range(count):
         client = QuicConnection(configuration=configuration)

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 import h2.events
 import h2.settings
 from aioquic.asyncio.client import connect
-from aioquic.h3.connection import H3_ALPN
-from aioquic.quic.configuration import QuicConfiguration
 from aioquic.quic.logger import QuicFileLogger
 
+from clients import http3
 from clients.events import Origin
 from clients.http2 import new_connection
 from clients.http3 import H3Client
@@ -191,10 +190,9 @@ def _readable(tls) -> bool:
 
 
 async def _http3(origin: Origin, body: bytes, ca_file: str, qlog_dir: str | None) -> Uploaded:
-    configuration = QuicConfiguration(
-        is_client=True, alpn_protocols=H3_ALPN, cafile=ca_file, server_name=origin.server_name,
-        quic_logger=QuicFileLogger(qlog_dir) if qlog_dir else None,
-    )  # fmt: skip
+    configuration = http3.client_configuration(
+        ca_file, origin.server_name, quic_logger=QuicFileLogger(qlog_dir) if qlog_dir else None
+    )
     began = time.monotonic()
     async with connect(origin.dial_host, origin.port, configuration=configuration, create_protocol=H3Client) as client:
         handshaken = time.monotonic()

@@ -15,11 +15,11 @@ from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 
 from aioquic.asyncio.client import connect
 from aioquic.asyncio.protocol import QuicConnectionProtocol
-from aioquic.h3.connection import H3_ALPN, H3Connection
+from aioquic.h3.connection import H3Connection
 from aioquic.h3.events import DataReceived, HeadersReceived
-from aioquic.quic.configuration import QuicConfiguration
 
 from clients import quic_flood
+from clients.http3 import client_configuration
 from lab import CA_FILE, Endpoint
 
 H3_REQUEST_CANCELLED = 0x10C  # RFC 9114 8.1: what a browser resets a response it no longer wants with
@@ -47,8 +47,8 @@ class _Requests(QuicConnectionProtocol):
         self._ended[stream_id] = asyncio.get_running_loop().create_future()
         if reset_half_way:
             self._reset_on_data.add(stream_id)
-        headers = [(b":method", b"GET"), (b":scheme", b"https"), (b":path", path.encode())]
-        headers.insert(2, (b":authority", f"{endpoint.host}:{endpoint.port}".encode()))
+        authority = f"{endpoint.host}:{endpoint.port}".encode()
+        headers = [(b":method", b"GET"), (b":scheme", b"https"), (b":authority", authority), (b":path", path.encode())]
         self._http.send_headers(stream_id, headers, end_stream=end_stream)
         self.transmit()
         return stream_id, self._ended[stream_id]
@@ -77,9 +77,7 @@ class _Requests(QuicConnectionProtocol):
 
 @asynccontextmanager
 async def _connection(endpoint: Endpoint):
-    configuration = QuicConfiguration(
-        is_client=True, alpn_protocols=H3_ALPN, cafile=str(CA_FILE), server_name=endpoint.host
-    )
+    configuration = client_configuration(str(CA_FILE), endpoint.host)
     async with connect(endpoint.host, endpoint.port, configuration=configuration, create_protocol=_Requests) as client:
         yield client
 

@@ -123,25 +123,34 @@ def held_connections(endpoint: Endpoint, stage: Callable) -> Iterator[Held]:
         held.close()
 
 
-def good_client_gets(endpoint: Endpoint) -> list[tuple[str, float]]:
-    """GET / on a new connection, one after another, until the verdict is known: (status or
-    error, seconds) each. Two of three in time is the bar, so that one slow answer while other
-    attacks load the machine is not taken for a lock-out."""
-    outcomes: list[tuple[str, float]] = []
-    while len(outcomes) < GOOD_CLIENT_TRIES and not verdict(outcomes):
-        started = time.monotonic()
-        try:
-            with http_client(endpoint, http2=endpoint.http2) as client:
-                outcome = str(client.get("/", timeout=httpx.Timeout(GOOD_CLIENT_GIVES_UP)).status_code)
-        except Exception as error:  # noqa: BLE001 - every failure is an outcome to report
-            outcome = type(error).__name__
-        outcomes.append((outcome, round(time.monotonic() - started, 2)))
-    return outcomes
-
-
 def verdict(outcomes: list[tuple[str, float]]) -> str:
     """What the good client's tries say so far: "served", "not served in time", or "" (not known yet)."""
     in_time = sum(status == "200" and seconds <= GOOD_CLIENT_PATIENCE for status, seconds in outcomes)
     if any(status != "200" for status, _ in outcomes) or len(outcomes) - in_time > GOOD_CLIENT_TRIES - GOOD_ENOUGH:
         return "not served in time"
     return "served" if in_time >= GOOD_ENOUGH else ""
+
+
+def get_over_tcp(endpoint: Endpoint) -> str:
+    """GET / on a new TCP connection: its status, or the error that ended it."""
+    try:
+        with http_client(endpoint, http2=endpoint.http2) as client:
+            return str(client.get("/", timeout=httpx.Timeout(GOOD_CLIENT_GIVES_UP)).status_code)
+    except Exception as error:  # noqa: BLE001 - every failure is an outcome to report
+        return type(error).__name__
+
+
+def good_client_gets(
+    endpoint: Endpoint,
+    get: Callable[[Endpoint], str] = get_over_tcp,
+    judge: Callable[[list[tuple[str, float]]], str] = verdict,
+) -> list[tuple[str, float]]:
+    """`get` on a new connection, one after another, until `judge` (verdict) knows: (status or
+    error, seconds) each. Two of three in time is the bar, so that one slow answer while other
+    attacks load the machine is not taken for a lock-out."""
+    outcomes: list[tuple[str, float]] = []
+    while len(outcomes) < GOOD_CLIENT_TRIES and not judge(outcomes):
+        started = time.monotonic()
+        outcome = get(endpoint)
+        outcomes.append((outcome, round(time.monotonic() - started, 2)))
+    return outcomes

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 import pylsqpack
 from aioquic.h3.connection import ErrorCode
-from aioquic.quic.configuration import QuicConfiguration
 from aioquic.quic.connection import QuicConnection
 from aioquic.quic.events import (
     ConnectionTerminated,
@@ -32,6 +31,7 @@ from aioquic.quic.events import (
 )
 from aioquic.quic.packet import QuicErrorCode
 
+from clients.http3 import client_configuration
 from lab import CA_FILE, HTTP3_ENDPOINTS, Endpoint
 from unharmed import param
 
@@ -211,10 +211,7 @@ class RawH3Connection:
         family, _, _, _, self._address = socket.getaddrinfo(endpoint.host, endpoint.port, type=socket.SOCK_DGRAM)[0]
         self._socket = socket.socket(family, socket.SOCK_DGRAM)
         self._socket.setblocking(False)
-        configuration = QuicConfiguration(
-            is_client=True, alpn_protocols=["h3"], cafile=str(CA_FILE), server_name=endpoint.host
-        )
-        self.quic = QuicConnection(configuration=configuration)
+        self.quic = QuicConnection(configuration=client_configuration(str(CA_FILE), endpoint.host))
         self.quic.connect(self._address, now=time.monotonic())
         self._handshake()
         self.control = self.open_unidirectional(CONTROL_STREAM, control)
