@@ -8,13 +8,15 @@
 # so a server whose TCP side serves while its HTTP/3 is dead (Hypercorn's UDP loop ends on one
 # late DATA frame: docs/hardening.md) turns unhealthy.
 #
-# Docker marks a container unhealthy, but restarts it only when its process ends. So the third
+# Docker marks a container unhealthy, but restarts it only when its process ends. So the second
 # failure in a row, of an HTTP/3 that has answered since the container started, ends the server
 # (SIGTERM to pid 1) and the restart policy (unless-stopped) starts it again. An HTTP/3 that never
 # answered is left as it is: a restart would not mend a configuration.
 url=$1
 state=/tmp/http3-healthcheck  # tmpfs: starts empty with the container
-failures_in_a_row=3  # as the healthcheck's retries (compose.yaml)
+# Two checks of two tries: about 20 s without an HTTP/3 answer (two checks' 8 s and the 5 s
+# between them), four times the longest a flood of Initials has kept one waiting (docs/hardening.md).
+failures_in_a_row=2
 
 # Two tries: about one curl HTTP/3 request in 20 to nginx is never answered (measured; nginx logs
 # a 408 after client_header_timeout, aioquic's clients never see it), which is curl's, not the

@@ -211,7 +211,7 @@ HTTP3_RESTART_PATIENCE = 90  # seconds
 def test_an_http3_that_dies_alone_is_noticed_and_the_server_restarted():
     """Hypercorn's HTTP/3 ends on one late request body while its TCP side serves on
     (quic_abuse.body_after_the_response): the HTTP/3 healthcheck turns the container unhealthy
-    and, on its third failure in a row, ends the server for the restart policy to start again."""
+    and, on its second failure in a row, ends the server for the restart policy to start again."""
     endpoint, service = HYPERCORN_QUART, HYPERCORN_QUART.service
     wait_healthy(service)
     started_at = container_state(service).split()[0]

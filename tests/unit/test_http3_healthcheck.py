@@ -1,5 +1,5 @@
 """The HTTP/3 healthcheck (endpoints/http3-healthcheck.sh) runs in exactly the services that
-serve HTTP/3: where none is served it would fail every check, and its third failure in a row
+serve HTTP/3: where none is served it would fail every check, and its second failure in a row
 ends the server (the stock Hypercorn once got it by a copied line, and never became healthy)."""
 
 import re
