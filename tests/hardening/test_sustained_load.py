@@ -17,7 +17,7 @@ from unharmed import param, record, served_by, unharmed
 # Seconds, each at least one run of 128 requests (load.py), whatever the
 # server's speed: enough for every connection to reach a steady state, and for anything a
 # load leaves behind to show in memory. A longer form can pass its own.
-LOAD_SECONDS = 4
+LOAD_SECONDS = 2
 FIRST_LOAD_SECONDS = 1
 SETTLE_PATIENCE = 20  # seconds memory may take to come back after the load
 MEMORY_SLACK = 32 * MIB  # what a container may keep over its memory before the measured load
