@@ -1,4 +1,4 @@
-"""Hypercorn serving Quart with the settings of hypercorn.toml, and one change.
+"""Hypercorn serving Quart with the settings of hypercorn.toml, and three changes.
 
     python3 serve.py
 
@@ -6,18 +6,66 @@ Hypercorn writes one fixed Alt-Svc (its alt_svc_headers, else its QUIC ports)
 into every response. A client of the far port 9444 (the network emulator's,
 forwarded to 8444) must be told h3 on UDP 9444, so Hypercorn sends none and the
 app names the port the client reached (app.py, alt_svc).
+
+Two mends for Hypercorn 0.18's HTTP/3 (docs/hardening.md, "Hypercorn's HTTP/3
+requests that never end"):
+- a stream that has sent its response is dropped without being told it closed,
+  so the app never receives http.disconnect and its task waits for ever (14 KB
+  held per request, measured; every stop waited the whole graceful_timeout). Its
+  HTTP/2 tells the stream (h2.py, _close_stream); here the HTTP/3 side does too;
+- its QUIC loop looks at the shutdown only when a datagram arrives: once the
+  shutdown starts, the QUIC server sends itself an empty datagram every 0.2 s
+  until the loop ends (Hypercorn drops them: no QUIC header).
+The worker is a spawned process that imports this file again, so the changes
+are made at import, where the worker sees them.
 """
 
+import asyncio
 import sys
 
+import hypercorn.asyncio.run
+import hypercorn.protocol.quic
+from hypercorn.asyncio.udp_server import UDPServer
 from hypercorn.config import Config
+from hypercorn.events import Event
+from hypercorn.protocol.events import StreamClosed
+from hypercorn.protocol.h3 import H3Protocol
 from hypercorn.run import run
+
+WAKE_EVERY = 0.2  # seconds between two empty datagrams, from the shutdown until the QUIC loop ends
 
 
 class AltSvcFromTheApp(Config):
     def response_headers(self, protocol: str) -> list[tuple[bytes, bytes]]:
         return [(name, value) for name, value in super().response_headers(protocol) if name != b"alt-svc"]
 
+
+class H3ProtocolThatClosesItsStreams(H3Protocol):
+    async def stream_send(self, event: Event) -> None:
+        closing = self.streams.get(event.stream_id) if isinstance(event, StreamClosed) else None
+        await super().stream_send(event)
+        if closing is not None:
+            await closing.handle(StreamClosed(stream_id=event.stream_id))
+
+
+class UDPServerWokenAtShutdown(UDPServer):
+    async def run(self) -> None:
+        waking = self.loop.create_task(self._wake_at_shutdown())
+        try:
+            await super().run()
+        finally:
+            waking.cancel()
+
+    async def _wake_at_shutdown(self) -> None:
+        await self.context.terminated.wait()
+        itself = ("127.0.0.1", self.transport.get_extra_info("sockname")[1])
+        while True:  # until the loop ends: it waits for its last connection to close (drains)
+            self.transport.sendto(b"", itself)
+            await asyncio.sleep(WAKE_EVERY)
+
+
+hypercorn.protocol.quic.H3Protocol = H3ProtocolThatClosesItsStreams
+hypercorn.asyncio.run.UDPServer = UDPServerWokenAtShutdown
 
 if __name__ == "__main__":
     config = AltSvcFromTheApp.from_toml("hypercorn.toml")
