@@ -155,17 +155,37 @@ def flood(endpoint: Endpoint, initials: list[bytes], *, sources: int, per_second
 
 def bytes_answered(endpoint: Endpoint, initial: bytes, watch: float) -> list[int]:
     """Send one Initial from a new socket that answers nothing, and the sizes of the datagrams
-    the server sends back within `watch` seconds (its first flight and its retransmissions)."""
+    the server sends back to it within `watch` seconds (its first flight and its retransmissions).
+    Only datagrams addressed to this client's connection ID count: the socket's port may have
+    been another client's a moment ago (the flood's, say), and the server may still be sending
+    to that client's connection (seen: nginx, 60 packets of 57 bytes)."""
+    ours = source_connection_id(initial)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as lone:
         lone.sendto(initial, (endpoint.host, endpoint.port))
         deadline, sizes = time.monotonic() + watch, []
         while (left := deadline - time.monotonic()) > 0:
             lone.settimeout(left)
             try:
-                sizes.append(len(lone.recv(65536)))
+                datagram = lone.recv(65536)
             except TimeoutError:
                 break
+            if destination_connection_id(datagram) == ours:
+                sizes.append(len(datagram))
     return sizes
+
+
+def source_connection_id(long_header_packet: bytes) -> bytes:
+    """RFC 9000 17.2: flags, version (4 bytes), DCID length and DCID, SCID length and SCID."""
+    at = 6 + long_header_packet[5]
+    return long_header_packet[at + 1 : at + 1 + long_header_packet[at]]
+
+
+def destination_connection_id(datagram: bytes) -> bytes | None:
+    """The DCID of a datagram's first packet if it has a long header (an answer to a client's
+    Initial has); None for a short header, whose DCID length only its receiver knows."""
+    if len(datagram) < 6 or not datagram[0] & 0x80:
+        return None
+    return datagram[6 : 6 + datagram[5]]
 
 
 @contextmanager
