@@ -29,3 +29,9 @@ CASES = [Case(endpoint, protocol) for endpoint in ENDPOINTS for protocol in prot
 def upload_protocols(endpoint: Endpoint) -> list[str]:
     """What an upload case covers: HTTP/1.1 everywhere, HTTP/2 and HTTP/3 where offered."""
     return ["http/1.1"] + [protocol for protocol in ("h2", "h3") if protocol in endpoint.protocols]
+
+
+# The priorities case's signals (bench/streams.py): RFC 9218's header and RFC 7540's PRIORITY
+# information over HTTP/2, and RFC 9218's header over HTTP/3.
+PRIORITY_SIGNALS = ("rfc9218", "rfc7540")
+PRIORITY_OVER_HTTP3 = "rfc9218-h3"

@@ -16,7 +16,8 @@ import struct
 import sys
 from pathlib import Path
 
-from bench.cases import CASES, PAGES, upload_protocols
+from bench.cases import CASES, PAGES, PRIORITY_OVER_HTTP3, PRIORITY_SIGNALS, upload_protocols
+from bench.ceiling import VERDICTS
 from bench.flood import HTTP3_ENDPOINTS
 from bench.report import chart_name
 from bench.scale_report import SCALE_CHART
@@ -25,7 +26,7 @@ from endpoints import ENDPOINTS, UPLOAD_FLAWS
 
 CONNECTION_LIMIT = {"http/1.1": 6, "h2": 1, "h2+push": 1, "h3": 1}
 SECTIONS = ("meta", "page_loads", "browser", "uploads", "streams", "scale")
-SCALE = ("meta", "idle_cpu_per_second", "points", "memory", "stock", "settings", "choice", "floods")
+SCALE = ("meta", "idle_cpu_per_second", "background", "points", "memory", "stock", "settings", "choice", "floods")
 META = ("runs", "profiles", "upload_profiles", "network", "machine", "versions")
 
 
@@ -47,10 +48,16 @@ def problems(folder: Path) -> list[str]:
 
 
 def stream_problems(rows: list[dict]) -> list[str]:
-    """For every HTTP/2 endpoint: one multiplexing row, one priorities row per signal, all answered 200."""
+    """For every HTTP/2 endpoint: one multiplexing row and one priorities row per signal; for
+    every HTTP/3 endpoint, one priorities row over HTTP/3; every response 200."""
     found = []
-    for endpoint in (e for e in ENDPOINTS if "h2" in e.protocols):
-        for case, signal in (("multiplexing", None), ("priorities", "rfc9218"), ("priorities", "rfc7540")):
+    for endpoint in ENDPOINTS:
+        cases = (
+            ([("multiplexing", None)] + [("priorities", signal) for signal in PRIORITY_SIGNALS])
+            if endpoint.http2
+            else []
+        )
+        for case, signal in cases + ([("priorities", PRIORITY_OVER_HTTP3)] if endpoint.http3 else []):
             matching = [r for r in rows if (r["case"], r["port"], r.get("signal")) == (case, endpoint.port, signal)]
             name = f"{case} {endpoint.port}" + (f" {signal}" if signal else "")
             if len(matching) != 1:
@@ -115,6 +122,8 @@ def _point_problems(rows: list[dict], name: str, key: tuple) -> list[str]:
         return [f"{name}: no request succeeded"]
     if not matching[0]["cpu_seconds_per_1000"] or matching[0]["cpu_seconds_per_1000"] <= 0:
         return [f"{name}: no CPU spent beyond idle ({matching[0]['cpu_seconds_per_1000']} s per 1000 requests)"]
+    if matching[0].get("verdict") not in VERDICTS:
+        return [f"{name}: not judged against the ceiling (verdict {matching[0].get('verdict')!r})"]
     return []
 
 

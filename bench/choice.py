@@ -48,6 +48,7 @@ def rows(points: list[dict], memory: list[dict], versions: dict[str, str]) -> li
         table.append({
             "label": target.label, "title": endpoint.title, "protocol": protocol,
             "best_connections": best["connections"], "requests_per_second": best["requests_per_second"],
+            "verdict": best.get("verdict"),
             "requests_per_core_second": best["requests_per_core_second"],
             "p99_ms_at_64": at_p99["latency_ms"].get("p99") if at_p99 else None,
             "bytes_per_connection": idle["bytes_per_connection"] if idle else None,

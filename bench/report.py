@@ -1,5 +1,6 @@
 """What a bench run shows on the terminal: its tables (the charts are in charts.py)."""
 
+from bench.cases import PRIORITY_OVER_HTTP3, PRIORITY_SIGNALS
 from endpoints import UPLOAD_FLAWS
 
 LOSS_REFERENCE = "rtt50"  # the loss profiles are rtt50 plus loss: each is compared with it
@@ -107,25 +108,27 @@ def upload_table(rows: list[dict]) -> str:
 
 
 def streams_table(rows: list[dict]) -> str:
-    """Per HTTP/2 server: responses in progress at once, and whether the urgent stylesheet came first."""
+    """Per server: HTTP/2 responses in progress at once, and whether the urgent stylesheet came
+    first over HTTP/2 (each signal) and HTTP/3."""
     mux = {row["port"]: row for row in rows if row["case"] == "multiplexing"}
     prio = {(row["port"], row["signal"]): row for row in rows if row["case"] == "priorities"}
     lines = [
         "",
-        "one HTTP/2 connection: the page's 3 assets at once (rtt50), in progress together; the stylesheet asked "
-        "last at u=0 after 62 at u=5 (slow4g): ms, × its bound (✓ within ×1.3)",
-        f"  {'port':5} {'together':>8}  {'RFC 9218':>16}  {'RFC 7540':>16}",
+        "one connection: the page's 3 assets at once over HTTP/2 (rtt50), in progress together; the stylesheet "
+        "asked last at u=0 after 62 at u=5 (slow4g): ms, × its bound (✓ within ×1.3)",
+        f"  {'port':5} {'together':>8}  {'RFC 9218':>16}  {'RFC 7540':>16}  {'RFC 9218, HTTP/3':>16}",
     ]
-    for port, row in mux.items():
+    for port in dict.fromkeys(port for port, _ in prio):
         cells = []
-        for signal in ("rfc9218", "rfc7540"):
+        for signal in (*PRIORITY_SIGNALS, PRIORITY_OVER_HTTP3):
             p = prio.get((port, signal))
             cells.append(
                 f"{p['stylesheet_ms']:7.0f} ×{p['stylesheet_over_bound']:<4.2f} {'✓' if p['honoured'] else '✗'}"
                 if p
                 else "—"
             )
-        lines.append(f"  {port:<5} {row['most_in_progress']:>8}  {cells[0]:>16}  {cells[1]:>16}")
+        together = mux[port]["most_in_progress"] if port in mux else "—"
+        lines.append(f"  {port:<5} {together:>8}  {cells[0]:>16}  {cells[1]:>16}  {cells[2]:>16}")
     return "\n".join(lines)
 
 

@@ -10,7 +10,8 @@ runs in one long-lived bench container on the compose network.
     2. each server's memory with 1 and with 500 idle HTTP/2 connections open
     3. h2load at 1, 8, 64 and 256 connections over HTTP/2 and HTTP/1.1, every endpoint,
        nginx serving the files itself, and Granian's own static route (apart from its app):
-       requests/s, p50, p99, errors, CPU per 1000 requests
+       requests/s, p50, p99, errors, CPU per 1000 requests; nginx serving the file is the
+       ceiling each point is judged against (bench/ceiling.py)
     4. each Python server stock (compose profile stock) against the lab's configuration, at 64
     5. a flood of QUIC Initials at each HTTP/3 server: the memory it leaves, then and 65 s later
 
@@ -27,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import choice, docker, flood, settings
+from bench import ceiling, choice, docker, flood, settings
 from bench.points import idle_memory, idle_rates, load_point
 from bench.targets import FULL, OWN_ROUTES, QUICK, STOCK_CONNECTIONS, STOCK_PAIRS, STOCK_SERVICES, SWEEP, Plan
 from measure.h2load import PATH
@@ -85,7 +86,16 @@ def measure(plan: Plan) -> dict:
     names = {service: docker.container_name(service) for service in dict.fromkeys(s for t in SWEEP for s in t.services)}
     with docker.bench_container() as bench:
         progress(f"idle CPU of {len(names)} containers over {plan.idle_seconds} s (their healthchecks)")
+        machine_before = ceiling.machine_times()
         idle = idle_rates(names, plan.idle_seconds)
+        background = {
+            "containers_cores": ceiling.background_cores(idle),
+            "machine_cores": ceiling.machine_cores_busy(machine_before, ceiling.machine_times(), os.cpu_count()),
+        }
+        progress(
+            f"background: the lab's containers {background['containers_cores']} cores idle, "
+            f"the whole machine {background['machine_cores']} of {os.cpu_count()}"
+        )
         memory = []  # first: a server just loaded holds memory it may give back while measured
         for target in (t for t in SWEEP if "h2" in t.protocols):
             memory.append(idle_memory(bench, target, plan.idle_connections, names))
@@ -103,7 +113,21 @@ def measure(plan: Plan) -> dict:
         stock = stock_against_tuned(bench, plan, points, names, idle)
         progress(f"QUIC Initial floods: {plan.flood_initials} at each HTTP/3 server, memory {plan.flood_wait} s later")
         floods = flood.flood_memory(bench, plan.flood_initials, plan.flood_wait, progress)
-    return {"idle_cpu_per_second": idle, "points": points, "memory": memory, "stock": stock, "floods": floods}
+    points, stock = ceiling.judged(points, points), ceiling.judged(stock, points)
+    for point in (p for p in points + stock if p["verdict"] == "harness"):
+        top = point["ceiling_requests_per_second"]
+        progress(
+            f"harness-limited: {point['label']} {point['protocol']} ×{point['connections']} ("
+            + (
+                f"ceiling {top:.0f} req/s, not {ceiling.MARGIN}× its {point['requests_per_second']:.0f})"
+                if top
+                else "no ceiling measured at its protocol and connections)"
+            )
+        )
+    return {
+        "idle_cpu_per_second": idle, "background": background, "points": points, "memory": memory,
+        "stock": stock, "floods": floods,
+    }  # fmt: skip
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ and at how many connections (its plan: FULL, or QUICK for a smoke run)."""
 
 from dataclasses import dataclass
 
+from bench.ceiling import CEILING_LABEL
 from endpoints import (
     ENDPOINTS,
     GRANIAN_FILES_ROUTE,
@@ -119,7 +120,8 @@ class Plan:
     flood_wait: int = 65  # seconds after a flood its memory is read again: past 60 s idle timeouts
 
     def protocols(self, target: Target) -> tuple[str, ...]:
-        return target.protocols if self.every_protocol else target.protocols[:1]
+        """The ceiling (bench/ceiling.py) over every protocol, in every plan: each point needs its own."""
+        return target.protocols if self.every_protocol or target.label == CEILING_LABEL else target.protocols[:1]
 
 
 FULL = Plan(

@@ -55,6 +55,7 @@ class H3Response:
     informational: list[int] = field(default_factory=list)  # 1xx statuses (103), in order
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    ended_at: float = 0.0  # the event loop's clock when its last byte came
 
 
 class H3Client(QuicConnectionProtocol):
@@ -82,14 +83,17 @@ class H3Client(QuicConnectionProtocol):
     async def get(self, authority: str, path: str) -> H3Response:
         return await self.request(authority, path)
 
-    async def request(self, authority: str, path: str, *, method: str = "GET", body: bytes = b"") -> H3Response:
-        """One request; a body is handed to QUIC whole, which sends it as the server's flow
-        control allows."""
+    async def request(
+        self, authority: str, path: str, *, method: str = "GET", body: bytes = b"", fields: tuple = ()
+    ) -> H3Response:
+        """One request, with more header `fields` if given (name, value: str); a body is handed
+        to QUIC whole, which sends it as the server's flow control allows."""
         stream_id = self._quic.get_next_available_stream_id()
         self._responses[stream_id] = H3Response()
         self._done[stream_id] = asyncio.get_running_loop().create_future()
         headers = [(b":method", method.encode()), (b":scheme", b"https"), (b":authority", authority.encode())]
         headers.append((b":path", path.encode()))
+        headers += [(name.encode(), value.encode()) for name, value in fields]
         if body:
             headers.append((b"content-length", str(len(body)).encode()))
         self._http.send_headers(stream_id, headers, end_stream=not body)
@@ -124,6 +128,7 @@ class H3Client(QuicConnectionProtocol):
             elif isinstance(http_event, DataReceived):
                 response.body += http_event.data
             if http_event.stream_ended and not self._done[stream_id].done():
+                response.ended_at = asyncio.get_running_loop().time()
                 self._done[stream_id].set_result(None)
 
 

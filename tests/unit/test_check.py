@@ -68,7 +68,7 @@ def bench_run(profile_names: list[str] = PROFILE_NAMES) -> dict:
     streams = [{"case": "multiplexing", "port": endpoint.port} for endpoint in (NGINX_FLASK, HYPERCORN_QUART)] + [
         {"case": "priorities", "signal": signal, "port": endpoint.port, "statuses": [200]}
         for endpoint in (NGINX_FLASK, HYPERCORN_QUART)
-        for signal in ("rfc9218", "rfc7540")
+        for signal in ("rfc9218", "rfc7540", "rfc9218-h3")  # both offer HTTP/3
     ]
     return {"meta": meta, "page_loads": page_loads, "browser": browser, "uploads": uploads, "streams": streams} | {
         "scale": scale_run()
@@ -200,6 +200,13 @@ def test_a_missing_priorities_case_is_reported(tmp_path):
     data["streams"] = [r for r in data["streams"] if (r["port"], r.get("signal")) != (8444, "rfc7540")]
     found = check.problems(write(tmp_path, data))
     assert found == ["priorities 8444 rfc7540: expected one row, found 0"], f"expected only that case, got {found}"
+
+
+def test_a_missing_priorities_case_over_http3_is_reported(tmp_path):
+    data = bench_run()
+    data["streams"] = [r for r in data["streams"] if (r["port"], r.get("signal")) != (8443, "rfc9218-h3")]
+    found = check.problems(write(tmp_path, data))
+    assert found == ["priorities 8443 rfc9218-h3: expected one row, found 0"], f"expected only that case, got {found}"
 
 
 def test_a_profile_in_meta_without_rows_or_chart_is_reported(tmp_path):

@@ -26,6 +26,15 @@ def test_a_point_that_served_nothing_shows_dashes_not_a_crash():
     assert row[3:9] == ["0", "—", "—", "0", "—", "—"], f"expected dashes for what was not measured, got {row}"
 
 
+def test_a_point_the_harness_held_back_is_shown_as_a_floor_with_the_background_beside_it():
+    scale = scale_run()
+    held = next(p for p in scale["points"] if (p["label"], p["protocol"], p["connections"]) == ("8449", "h2", 64))
+    held["verdict"] = "harness"
+    table = points_table(scale["points"], scale["meta"], scale["background"])
+    assert ["8449", "h2", "64", "≥64000*"] == words_of(table, "8449", "h2", "64")[0][:4], table
+    assert "the harness was the limit" in table and "the lab's containers 0.3 cores" in table, table
+
+
 def test_memory_table_in_mebibytes_and_bytes_per_connection():
     table = memory_table(scale_run()["memory"])
     row = words_of(table, "8444")[0]

@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+from bench.ceiling import CEILING_LABEL
 from bench.targets import FULL, GRANIAN_OWN_FILES, QUICK, STOCK_CONNECTIONS, STOCK_PAIRS, SWEEP
 from endpoints import ENDPOINTS, GRANIAN_FILES_ROUTE, STATIC_NGINX
 
@@ -51,3 +52,9 @@ def test_granians_own_static_route_is_the_one_compose_mounts_and_serves_the_tile
     served = GRANIAN_OWN_FILES.path.removeprefix(route)
     assert (folder, served) == ("/app/website/generated", "/tiles/r00c00.png"), f"got {folder} and {served}"
     assert GRANIAN_OWN_FILES not in SWEEP, "an own route is no way to serve the app: it stays out of the sweep's table"
+
+
+def test_even_a_quick_run_measures_the_ceiling_over_every_protocol_a_point_uses():
+    ceiling = next(target for target in SWEEP if target.label == CEILING_LABEL)
+    used = {protocol for target in SWEEP for protocol in QUICK.protocols(target)}
+    assert set(QUICK.protocols(ceiling)) >= used, f"expected the ceiling over {used}, got {QUICK.protocols(ceiling)}"
