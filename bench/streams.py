@@ -1,4 +1,4 @@
-"""What each HTTP/2 server does with many requests on one connection, across the far network,
+"""What each server does with many requests on one connection, across the far network,
 read from the lab client's frame log (clients/h2_order.py):
 
     multiplexing  (rtt50) the page's three assets asked at once, no priority signal: how
