@@ -105,7 +105,9 @@ class LightLoad(threading.Thread):
 
 # Hypercorn drains for up to its graceful_timeout on stop; every HTTP/3 request it had served
 # used to make it wait all of it, the request's app task never told the stream had closed
-# (quart_backend/serve.py mends it). One HTTP/3 request before its restart holds the mend.
+# (quart_backend/serve.py mends it). A fresh Hypercorn that has served one HTTP/3 request
+# must restart quicker than that (a fresh one: QUIC clients of earlier suites that vanished
+# without closing are drained as they should be, for up to the whole timeout).
 HYPERCORN_DRAIN = int(
     re.search(r"^graceful_timeout = (\d+)", (ROOT / "quart_backend/hypercorn.toml").read_text(), re.M)[1]
 )
@@ -114,20 +116,11 @@ HYPERCORN_DRAIN = int(
 @pytest.mark.parametrize("service", [in_group_of(service) for service in servers()])
 def test_restart_under_light_load_never_hangs_and_comes_back_healthy(service):
     endpoint = seen_at(service)
-    http3_before = http3_answers(HYPERCORN_QUART) if service == HYPERCORN_QUART.service else None
     load = LightLoad(endpoint)
     load.start()
     load.first.wait(QUICK_REPLY)  # the load is on before the restart
-    began = time.monotonic()
     restart(service)
-    restarted_in = time.monotonic() - began
     wait_healthy(service)
-    if http3_before is not None:
-        assert (http3_before, restarted_in < HYPERCORN_DRAIN) == ("200", True), (
-            f"{HYPERCORN_QUART}: after one HTTP/3 request ({http3_before}), expected a restart with nothing left "
-            f"in flight quicker than its {HYPERCORN_DRAIN} s drain, saw {restarted_in:.1f} s: its HTTP/3 requests' "
-            "app tasks still wait for a close they are never told of (quart_backend/serve.py)"
-        )
     load.stop.set()
     load.join(timeout=2 * QUICK_REPLY)
     hung = [(outcome, round(took, 1)) for outcome, took in load.outcomes if took > QUICK_REPLY]
@@ -229,7 +222,8 @@ HTTP3_RESTART_PATIENCE = 90  # seconds
 def test_an_http3_that_dies_alone_is_noticed_and_the_server_restarted():
     """Hypercorn's HTTP/3 ends on one late request body while its TCP side serves on
     (quic_abuse.body_after_the_response): the HTTP/3 healthcheck turns the container unhealthy
-    and, on its second failure in a row, ends the server for the restart policy to start again."""
+    and, on its second failure in a row, ends the server for the restart policy to start again.
+    Fresh, and having served HTTP/3, it then restarts without waiting out its drain."""
     endpoint, service = HYPERCORN_QUART, HYPERCORN_QUART.service
     wait_healthy(service)
     started_at = container_state(service).split()[0]
@@ -248,6 +242,15 @@ def test_an_http3_that_dies_alone_is_noticed_and_the_server_restarted():
         f"{endpoint}: expected {service} restarted and healthy within {HTTP3_RESTART_PATIENCE} s with HTTP/3 "
         f"answering again, saw the container {state!r} (it started {started_at}), HTTP/3 {after!r}; "
         f"its last healthchecks:\n{health_log(service)}"
+    )
+    began = time.monotonic()  # a fresh Hypercorn that has served HTTP/3: its restart is not held
+    restart(service)
+    restarted_in = time.monotonic() - began
+    wait_healthy(service)
+    assert restarted_in < HYPERCORN_DRAIN, (
+        f"{endpoint}: fresh, after HTTP/3 requests, expected a restart quicker than its {HYPERCORN_DRAIN} s drain, "
+        f"saw {restarted_in:.1f} s: its HTTP/3 requests' app tasks still wait for a close they are never told of "
+        "(quart_backend/serve.py)"
     )
 
 
