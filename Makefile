@@ -96,6 +96,8 @@ bench: .lab-up  ## Measure cost and scale near (h2load, cgroups), page loads, up
 	@# Cost and scale first, on the host: it reads each container's cgroup through docker exec.
 	python3 -m bench.scale $(if $(QUICK),--quick) --out results
 	$(COMPOSE) --profile bench run --rm --no-deps bench python3 -m bench $(if $(QUICK),--quick,--runs $(RUNS) --profiles $(PROFILES)) $(if $(TRACE),--trace)
+	@# Every endpoint against every feature, from this run and the last make test's records.
+	@python3 -m bench.matrix --results results --out results/matrix.md
 
 # Only as typed after make (make browser BROWSER=firefox): many desktops export BROWSER for
 # other programs (xdg-open, a path), which must not choose make browser's.

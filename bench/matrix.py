@@ -1,7 +1,10 @@
 """One matrix of every endpoint against every feature, in the QUIC Interop Runner's way, made
 from what the last runs wrote (never typed by hand):
 
-    python3 -m bench.matrix [--results results] [--out docs/matrix.md]
+    python3 -m bench.matrix [--results results] [--out results/matrix.md]
+
+make bench writes it at its end, into results/ (make test's records then are the last ones);
+docs/matrix.md is the published copy, written with --out docs/matrix.md from a full run.
 
 results/tests/<suite>.json (make test's suites: tests/conftest.py) and results/latest/bench.json
 (make bench). Each cell is one of three outcomes, with its figure and its evidence (the
@@ -234,7 +237,7 @@ def load(results: Path) -> tuple[dict[str, str], dict | None, list[str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python3 -m bench.matrix")
     parser.add_argument("--results", type=Path, default=Path("results"))
-    parser.add_argument("--out", type=Path, default=Path("docs/matrix.md"))
+    parser.add_argument("--out", type=Path, default=Path("results/matrix.md"))
     arguments = parser.parse_args()
     outcomes, bench, sources = load(arguments.results)
     arguments.out.write_text(markdown(build(outcomes, bench), sources))
