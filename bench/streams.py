@@ -21,6 +21,7 @@ import statistics
 from pathlib import Path
 
 from aioquic.asyncio.client import connect
+from aioquic.quic.logger import QuicFileLogger
 
 from bench import far, trace
 from bench.cases import PRIORITY_OVER_HTTP3, PRIORITY_SIGNALS
@@ -91,12 +92,14 @@ def priorities_row(endpoint, signal: str, stylesheet: list[float], others: list[
     }  # fmt: skip
 
 
-async def _over_http3_once(endpoint, ca_file: str) -> tuple[float, float, set]:
+async def _over_http3_once(endpoint, ca_file: str, qlog_dir: Path | None) -> tuple[float, float, set]:
     """One new QUIC connection: the warm-up, then the low-urgency requests and the stylesheet
     last, each with RFC 9218's priority header, all sent before any answer is read; the
-    stylesheet's end and the others' last end, in ms since they were sent, and the statuses."""
+    stylesheet's end and the others' last end, in ms since they were sent, and the statuses.
+    With `qlog_dir`, aioquic's qlog of the connection is kept there."""
     origin = far.origin(endpoint)
-    configuration = client_configuration(ca_file, origin.server_name)
+    logger = QuicFileLogger(str(qlog_dir)) if qlog_dir else None
+    configuration = client_configuration(ca_file, origin.server_name, quic_logger=logger)
     async with connect(origin.dial_host, origin.port, configuration=configuration, create_protocol=H3Client) as client:
         await client.get(origin.authority, SCRIPTS[0])  # slow start grows the window first
 
@@ -113,18 +116,24 @@ async def _over_http3_once(endpoint, ca_file: str) -> tuple[float, float, set]:
     return (responses[-1].ended_at - sent) * 1000, (others - sent) * 1000, statuses
 
 
-def priorities_over_http3(endpoint, runs: int, ca_file: str) -> dict:
-    """The same case over HTTP/3: the median of `runs`, each on a new QUIC connection."""
+def priorities_over_http3(endpoint, runs: int, ca_file: str, traces: Path | None = None) -> dict:
+    """The same case over HTTP/3: the median of `runs`, each on a new QUIC connection; with
+    `traces`, the first one's qlog in traces/qlog."""
     stylesheet, others, statuses = [], [], set()
-    for _ in range(runs):
-        urgent, rest, seen = asyncio.run(_over_http3_once(endpoint, ca_file))
-        stylesheet.append(urgent), others.append(rest)
+    for run in range(runs):
+        qlog_dir = traces / "qlog" if traces and run == 0 else None
+        if qlog_dir:
+            qlog_dir.mkdir(parents=True, exist_ok=True)
+        urgent, rest, seen = asyncio.run(_over_http3_once(endpoint, ca_file, qlog_dir))
+        stylesheet.append(urgent)
+        others.append(rest)
         statuses |= seen
     return priorities_row(endpoint, PRIORITY_OVER_HTTP3, stylesheet, others, statuses)
 
 
 async def measure(runs: int, ca_file: str, progress, traces: Path | None = None) -> list[dict]:
-    """Both cases on every HTTP/2 endpoint; the far network put back afterwards."""
+    """Multiplexing on every HTTP/2 endpoint, priorities on every HTTP/2 and HTTP/3 one; the far
+    network put back afterwards."""
     servers = [endpoint for endpoint in ENDPOINTS if endpoint.http2]
     results = []
     with far.restored():
@@ -142,7 +151,7 @@ async def measure(runs: int, ca_file: str, progress, traces: Path | None = None)
                 (priorities, (endpoint, signal, runs, ca_file, traces)) for signal in PRIORITY_SIGNALS if endpoint.http2
             ]
             if endpoint.http3:
-                cases.append((priorities_over_http3, (endpoint, runs, ca_file)))
+                cases.append((priorities_over_http3, (endpoint, runs, ca_file, traces)))
             for case, arguments in cases:
                 row = await asyncio.to_thread(case, *arguments)
                 results.append(row)
