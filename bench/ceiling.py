@@ -42,8 +42,8 @@ def judged(rows: list[dict], points: list[dict]) -> list[dict]:
 
 
 def published_rate(point: dict) -> float | None:
-    """The point's requests/s where they measured the server, else None (the harness's limit)."""
-    return point["requests_per_second"] if point.get("verdict") in ("published", "ceiling") else None
+    """The point's requests/s, or None where the harness was the limit (its verdict, judged())."""
+    return None if point.get("verdict") == "harness" else point["requests_per_second"]
 
 
 def background_cores(idle_cpu_per_second: dict[str, float]) -> float:
@@ -53,7 +53,8 @@ def background_cores(idle_cpu_per_second: dict[str, float]) -> float:
 
 def machine_times() -> tuple[int, int]:
     """The machine's CPU time since boot, busy and all, in clock ticks (/proc/stat's first line)."""
-    ticks = [int(field) for field in open("/proc/stat").readline().split()[1:]]
+    with open("/proc/stat") as stat:
+        ticks = [int(field) for field in stat.readline().split()[1:]]
     idle = ticks[3] + ticks[4]  # idle and iowait
     return sum(ticks[:8]) - idle, sum(ticks[:8])
 

@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.ceiling import published_rate
+from bench.scale_report import rate
 from endpoints import ENDPOINTS, Endpoint
 
 WORKS, NOT_OFFERED, FAILS, MISSING = "✓", "·", "✗", "?"
@@ -147,10 +149,8 @@ def scale_point(bench: dict | None, endpoint: Endpoint) -> Cell:
     if not rows:
         return Cell(MISSING, "no result", evidence)
     point = rows[0]
-    rate = f"{point['requests_per_second']:.0f}"
-    if point.get("verdict") == "harness":
-        rate = f"≥{rate}* (the harness the limit)"
-    return Cell(FAILS if point["failed"] else WORKS, rate, evidence)
+    figure = rate(point) + (" (the harness the limit)" if published_rate(point) is None else "")
+    return Cell(FAILS if point["failed"] else WORKS, figure, evidence)
 
 
 def memory(bench: dict | None, endpoint: Endpoint) -> Cell:

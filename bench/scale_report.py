@@ -1,6 +1,6 @@
 """What the cost and scale run shows on the terminal: its tables (its chart: charts.py)."""
 
-from bench.ceiling import CEILING_LABEL, MARGIN
+from bench.ceiling import CEILING_LABEL, MARGIN, published_rate
 
 SCALE_CHART = "scale-throughput.png"
 
@@ -22,9 +22,8 @@ def caveat(meta: dict) -> str:
 
 def rate(point: dict) -> str:
     """Requests/s as published: a number the harness held back is shown as a floor, marked *."""
-    if point.get("verdict") == "harness":
-        return f"≥{point['requests_per_second']:.0f}*"
-    return f"{point['requests_per_second']:.0f}"
+    published = published_rate(point)
+    return f"≥{point['requests_per_second']:.0f}*" if published is None else f"{published:.0f}"
 
 
 def harness_note(background: dict | None) -> str:

@@ -103,16 +103,6 @@ class LightLoad(threading.Thread):
             self.stop.wait(0.1)
 
 
-# Hypercorn drains for up to its graceful_timeout on stop; every HTTP/3 request it had served
-# used to make it wait all of it, the request's app task never told the stream had closed
-# (quart_backend/serve.py mends it). A fresh Hypercorn that has served one HTTP/3 request
-# must restart quicker than that (a fresh one: QUIC clients of earlier suites that vanished
-# without closing are drained as they should be, for up to the whole timeout).
-HYPERCORN_DRAIN = int(
-    re.search(r"^graceful_timeout = (\d+)", (ROOT / "quart_backend/hypercorn.toml").read_text(), re.M)[1]
-)
-
-
 @pytest.mark.parametrize("service", [in_group_of(service) for service in servers()])
 def test_restart_under_light_load_never_hangs_and_comes_back_healthy(service):
     endpoint = seen_at(service)
@@ -213,9 +203,17 @@ def test_stop_drains_the_response_in_flight(service):
     )
 
 
-# The healthcheck's three failures in a row (about 13 s each: curl's two tries of 4 s, then the 5 s interval),
+# The healthcheck's two failures in a row (about 13 s each: curl's two tries of 4 s, then the 5 s interval),
 # then the restart and the first healthy check.
 HTTP3_RESTART_PATIENCE = 90  # seconds
+# Hypercorn drains for up to its graceful_timeout on stop; every HTTP/3 request it had served
+# used to make it wait all of it, the request's app task never told the stream had closed
+# (quart_backend/serve.py mends it). A fresh Hypercorn that has served one HTTP/3 request
+# must restart quicker than that (a fresh one: QUIC clients of earlier suites that vanished
+# without closing are drained as they should be, for up to the whole timeout).
+HYPERCORN_DRAIN = int(
+    re.search(r"^graceful_timeout = (\d+)", (ROOT / "quart_backend/hypercorn.toml").read_text(), re.M)[1]
+)
 
 
 @pytest.mark.xdist_group(HYPERCORN_QUART.service)
