@@ -1,6 +1,7 @@
 """Unit tests of the Django app with Django's test client, and of what Daphne needs to speak
 HTTP/2 with the lab's TLS (run in its image)."""
 
+import asyncio
 import hashlib
 import os
 
@@ -10,10 +11,11 @@ import pytest
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")
 django.setup()
 
+from asgi import application  # noqa: E402
 from django.test import Client  # noqa: E402 (after django.setup)
 
 import website  # noqa: E402
-from website import upload  # noqa: E402
+from website import layers, upload  # noqa: E402
 
 TILE, TILE_FILE = next(iter(website.TILE_ASSETS.items()))
 SITE = {**website.PAGES, **website.ASSETS, TILE: TILE_FILE}
@@ -62,3 +64,25 @@ def test_upload_answers_the_length_and_digest_of_what_it_read():
 def test_upload_declared_over_the_limit_is_413():
     response = Client().generic("POST", upload.PATH, b"x", CONTENT_LENGTH=str(upload.LIMIT + 1))
     assert response.status_code == 413
+
+
+def test_the_bench_framework_layer_answers_the_tile_from_memory():
+    response = Client().get(layers.FRAMEWORK_PATH)
+    assert response.status_code == 200, f"expected 200, saw {response.status_code}"
+    assert response.content == website.TILE_ASSETS[layers.FILE_PATH].read_bytes()
+    assert response["Content-Type"] == layers.MEDIA_TYPE
+
+
+def test_the_bench_bare_layer_is_answered_before_django():
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    scope = {"type": "http", "method": "GET", "path": layers.BARE_PATH, "headers": [], "query_string": b""}
+    asyncio.run(application(scope, receive, send))
+    assert sent[0]["status"] == 200, f"expected 200, saw {sent}"
+    assert sent[1]["body"] == website.TILE_ASSETS[layers.FILE_PATH].read_bytes()

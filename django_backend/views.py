@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.decorators import async_only_middleware
 
 import website
-from website import upload
+from website import layers, upload
 
 
 async def health(request: HttpRequest) -> HttpResponse:
@@ -25,6 +25,11 @@ async def site_file(request: HttpRequest) -> HttpResponse:
     if file is None:
         raise Http404("not a path of the site")
     return HttpResponse(file.read_bytes(), content_type=website.media_type(file))
+
+
+async def tile_from_memory(request: HttpRequest) -> HttpResponse:
+    """The bench's framework layer (website/layers.py): the tile's bytes through Django."""
+    return HttpResponse(layers.body(), content_type=layers.MEDIA_TYPE)
 
 
 async def received(request: HttpRequest) -> HttpResponse:

@@ -7,6 +7,7 @@ Gunicorn config asks for it (SEND_EARLY_HINTS=1), GET / first sends 103 Early
 Hints through Gunicorn's wsgi.early_hints. POST /upload reads the body as it arrives and
 answers its length and digest (website/upload.py); Werkzeug refuses a body over the limit
 with 413 (MAX_CONTENT_LENGTH), before reading it when its Content-Length says so.
+The bench's layers (website/layers.py): the tile from memory before Flask, and through it.
 """
 
 import os
@@ -14,12 +15,13 @@ import os
 from flask import Flask, Response, abort, request, send_file
 
 import website
-from website import upload
+from website import layers, upload
 
 SEND_EARLY_HINTS = os.environ.get("SEND_EARLY_HINTS") == "1"
 
 app = Flask(__name__, static_folder=None)
 app.config["MAX_CONTENT_LENGTH"] = upload.LIMIT
+app.wsgi_app = layers.bare_wsgi(app.wsgi_app)
 
 
 @app.get(website.HEALTH_PATH)
@@ -33,6 +35,11 @@ def index() -> Response:
     if SEND_EARLY_HINTS and send_early_hints:
         send_early_hints([("Link", link) for link in website.PRELOAD_LINKS])
     return site_file()
+
+
+@app.get(layers.FRAMEWORK_PATH)
+def tile_from_memory() -> Response:
+    return Response(layers.body(), mimetype=layers.MEDIA_TYPE)
 
 
 @app.post(upload.PATH)

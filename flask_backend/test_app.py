@@ -7,7 +7,7 @@ import pytest
 
 import website
 from app import app
-from website import upload
+from website import layers, upload
 
 TILE, TILE_FILE = next(iter(website.TILE_ASSETS.items()))
 SITE = {**website.PAGES, **website.ASSETS, TILE: TILE_FILE}
@@ -55,3 +55,11 @@ def test_upload_over_the_limit_is_413_before_its_body_is_read():
     response = app.test_client().post(upload.PATH, input_stream=unread, environ_overrides=declared)
     assert response.status_code == 413
     assert unread.tell() == 0
+
+
+@pytest.mark.parametrize("path", [layers.BARE_PATH, layers.FRAMEWORK_PATH])
+def test_the_bench_layers_answer_the_tile_from_memory(path):
+    response = app.test_client().get(path)
+    assert response.status_code == 200, f"{path}: expected 200, saw {response.status_code}"
+    assert response.data == website.TILE_ASSETS[layers.FILE_PATH].read_bytes()
+    assert response.headers["Content-Type"] == layers.MEDIA_TYPE

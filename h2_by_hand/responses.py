@@ -4,7 +4,7 @@ of the lab serves them (website/), with the headers they all send."""
 from dataclasses import dataclass, field
 
 import website
-from website import upload
+from website import layers, upload
 
 SERVER = "h2-by-hand"
 
@@ -21,6 +21,8 @@ class Response:
 def respond(method: str, path: str, protocol: str) -> Response:
     """The response to `method path` received over `protocol` ("HTTP/2" or "HTTP/1.1")."""
     path = path.split("?", 1)[0]
+    if path == layers.BARE_PATH and method == "GET":  # the bench's bare layer (website/layers.py)
+        return Response(200, list(layers.bare_headers()), layers.body())
     headers = [("server", SERVER), ("x-backend-protocol", protocol), *website.RESPONSE_HEADERS.items()]
     if method not in ("GET", "HEAD"):
         return Response(405, [*headers, ("allow", "GET, HEAD"), ("content-length", "0")])

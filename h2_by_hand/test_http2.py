@@ -11,9 +11,10 @@ from h2.errors import ErrorCodes
 from h2.settings import SettingCodes, Settings
 from http2 import MAX_RESETS, Http2Connection
 from hyperframe.frame import DataFrame, Frame, GoAwayFrame, RstStreamFrame
+from responses import respond
 
 import website
-from website import upload
+from website import layers, upload
 
 PAGE = website.PAGES["/"].read_bytes()
 STYLESHEET = "/static/css/bootstrap.min.css"
@@ -208,3 +209,10 @@ def test_an_upload_declared_over_the_limit_gets_413_and_is_told_to_stop():
     assert response[":status"] == "413"
     resets = pair.of(h2.events.StreamReset)
     assert [(e.stream_id, e.error_code) for e in resets] == [(1, ErrorCodes.NO_ERROR)]
+
+
+def test_the_bench_bare_layer_answers_the_tile_from_memory():
+    response = respond("GET", layers.BARE_PATH, "HTTP/2")
+    assert response.status == 200, f"expected 200, saw {response.status}"
+    assert response.body == website.TILE_ASSETS[layers.FILE_PATH].read_bytes()
+    assert ("content-type", layers.MEDIA_TYPE) in response.headers

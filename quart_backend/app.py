@@ -11,6 +11,7 @@ allow push (SETTINGS_ENABLE_PUSH), and 103 only over HTTP/2 and HTTP/3.
 POST /upload reads the body as it arrives and answers its length and digest
 (website/upload.py); Quart refuses one over the limit with 413 (MAX_CONTENT_LENGTH),
 before reading it when its Content-Length says so.
+The bench's layers (website/layers.py): the tile from memory before Quart, and through it.
 """
 
 import os
@@ -18,7 +19,7 @@ import os
 from quart import Quart, Response, abort, make_push_promise, request, send_file
 
 import website
-from website import upload
+from website import layers, upload
 
 ADVERTISE_HTTP3 = os.environ.get("ADVERTISE_HTTP3") == "1"
 
@@ -47,7 +48,7 @@ class EarlyHints:
         await self.asgi_app(scope, receive, send)
 
 
-app.asgi_app = EarlyHints(app.asgi_app, {"/": website.PRELOAD_LINKS})
+app.asgi_app = layers.bare_asgi(EarlyHints(app.asgi_app, {"/": website.PRELOAD_LINKS}))
 
 
 @app.get(website.HEALTH_PATH)
@@ -60,6 +61,11 @@ async def index() -> Response:
     for path in website.ASSETS:
         await make_push_promise(path)
     return await site_file()
+
+
+@app.get(layers.FRAMEWORK_PATH)
+async def tile_from_memory() -> Response:
+    return Response(layers.body(), mimetype=layers.MEDIA_TYPE)
 
 
 @app.post(upload.PATH)

@@ -9,7 +9,7 @@ import pytest
 import app as app_module
 import website
 from app import EarlyHints, app
-from website import upload
+from website import layers, upload
 
 TILE, TILE_FILE = next(iter(website.TILE_ASSETS.items()))
 SITE = {**website.PAGES, **website.ASSETS, TILE: TILE_FILE}
@@ -116,3 +116,11 @@ def test_upload_answers_the_length_and_digest_of_what_it_read():
 def test_upload_declared_over_the_limit_is_413():
     status, _ = post_upload(b"x", {"Content-Length": str(upload.LIMIT + 1)})
     assert status == 413
+
+
+@pytest.mark.parametrize("path", [layers.BARE_PATH, layers.FRAMEWORK_PATH])
+def test_the_bench_layers_answer_the_tile_from_memory(path):
+    response, body, _ = get(path, "2")
+    assert response.status_code == 200, f"{path}: expected 200, saw {response.status_code}"
+    assert body == website.TILE_ASSETS[layers.FILE_PATH].read_bytes()
+    assert response.headers["Content-Type"] == layers.MEDIA_TYPE

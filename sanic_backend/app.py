@@ -26,7 +26,7 @@ from sanic.touchup.schemes import BaseScheme
 from sanic.touchup.schemes.altsvc import AltSvcCheck, RemoveAltSvc
 
 import website
-from website import upload
+from website import layers, upload
 
 app = Sanic("h2lab")
 app.config.REQUEST_MAX_SIZE = upload.LIMIT
@@ -50,6 +50,12 @@ BaseScheme._registry.discard(AltSvcCheck)
 @app.get(website.HEALTH_PATH)
 async def health(request: Request) -> response.HTTPResponse:
     return response.text("ok\n")
+
+
+@app.get(layers.FRAMEWORK_PATH)
+async def tile_from_memory(request: Request) -> response.HTTPResponse:
+    """The bench's framework layer (website/layers.py); Sanic is its own server, so it has no bare one."""
+    return response.raw(layers.body(), content_type=layers.MEDIA_TYPE)
 
 
 @app.post(upload.PATH, stream=True)

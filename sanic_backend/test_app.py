@@ -6,7 +6,7 @@ import pytest
 
 import website
 from app import app
-from website import upload
+from website import layers, upload
 
 TILE, TILE_FILE = next(iter(website.TILE_ASSETS.items()))
 SITE = {**website.PAGES, **website.ASSETS, TILE: TILE_FILE}
@@ -40,3 +40,10 @@ def test_upload_answers_the_length_and_digest_of_what_it_read():
     _, response = app.test_client.post(upload.PATH, content=body)
     assert response.status == 200
     assert response.json == {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+
+
+def test_the_bench_framework_layer_answers_the_tile_from_memory():
+    _, response = app.test_client.get(layers.FRAMEWORK_PATH)
+    assert response.status == 200, f"expected 200, saw {response.status}"
+    assert response.body == website.TILE_ASSETS[layers.FILE_PATH].read_bytes()
+    assert response.headers["Content-Type"] == layers.MEDIA_TYPE

@@ -19,7 +19,7 @@ from twisted.web import resource, server
 
 import website
 from twisted_shared import IDLE_TIMEOUT, certificate_options
-from website import upload
+from website import layers, upload
 
 PORT = 8446
 
@@ -43,6 +43,9 @@ class SiteFiles(resource.Resource):
 
     def render_GET(self, request: server.Request) -> bytes:
         path = request.path.decode()
+        if path == layers.BARE_PATH:  # the bench's bare layer (website/layers.py): twisted.web is the framework too
+            request.setHeader(b"content-type", layers.MEDIA_TYPE.encode())
+            return layers.body()
         site_headers(request)
         if path == website.HEALTH_PATH:
             return b"ok\n"

@@ -8,7 +8,7 @@ from twisted.web.test.requesthelper import DummyRequest
 
 import website
 from server import HashingRequest, SiteFiles
-from website import upload
+from website import layers, upload
 
 TILE, TILE_FILE = next(iter(website.TILE_ASSETS.items()))
 SITE = {**website.PAGES, **website.ASSETS, TILE: TILE_FILE}
@@ -60,3 +60,10 @@ def test_upload_over_the_limit_is_413():
 
 def test_post_elsewhere_is_405():
     assert post_upload([b"x"], "/").responseCode == 405
+
+
+def test_the_bench_bare_layer_answers_the_tile_from_memory():
+    request = get(layers.BARE_PATH)
+    assert request.responseCode in (None, 200)
+    assert b"".join(request.written) == website.TILE_ASSETS[layers.FILE_PATH].read_bytes()
+    assert request.responseHeaders.getRawHeaders(b"content-type") == [layers.MEDIA_TYPE.encode()]
