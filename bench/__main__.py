@@ -126,6 +126,7 @@ def main() -> None:
     (folder / "bench.json").write_text(json.dumps({"meta": meta, **results}, indent=1))
     charts_written = charts.page_load_charts(results["page_loads"], folder)
     charts_written.append(charts.scale_chart(scale["points"], folder))
+    charts_written.append(charts.breakdown_chart(scale["breakdown"], folder))
     print(report.page_load_table(results["page_loads"]))
     print(report.browser_table(results["browser"]))
     print(report.loss_table(results["page_loads"]))

@@ -8,7 +8,8 @@ HTTP/2 or HTTP/3 connection, an asset fetched twice), a chart is missing, or the
 cost and scale run lacks a point its plan names, a point served nothing or cost
 no CPU, or a server's memory, stock comparison, settings or choice row is missing, or an
 upload case is missing or was not answered with its body's digest, or a multiplexing or
-priorities case is missing.
+priorities case is missing, or where the time goes (the breakdown) misses a server's layer, or
+the matrix made from this run has no result for an endpoint in a column the bench fills.
 """
 
 import json
@@ -16,17 +17,20 @@ import struct
 import sys
 from pathlib import Path
 
+from bench import matrix
+from bench.breakdown import SERVERS
 from bench.cases import CASES, PAGES, PRIORITY_OVER_HTTP3, PRIORITY_SIGNALS, upload_protocols
 from bench.ceiling import VERDICTS
 from bench.flood import HTTP3_ENDPOINTS
 from bench.report import chart_name
-from bench.scale_report import SCALE_CHART
+from bench.scale_report import BREAKDOWN_CHART, SCALE_CHART
 from bench.targets import OWN_ROUTES, STOCK_PAIRS, SWEEP, Plan
 from endpoints import ENDPOINTS, UPLOAD_FLAWS
 
 CONNECTION_LIMIT = {"http/1.1": 6, "h2": 1, "h2+push": 1, "h3": 1}
 SECTIONS = ("meta", "page_loads", "browser", "uploads", "streams", "scale")
-SCALE = ("meta", "idle_cpu_per_second", "background", "points", "memory", "stock", "settings", "choice", "floods")
+SCALE = ("meta", "idle_cpu_per_second", "background", "points", "memory", "breakdown", "stock", "settings", "choice")
+SCALE += ("floods",)
 META = ("runs", "profiles", "upload_profiles", "network", "machine", "versions")
 
 
@@ -44,7 +48,21 @@ def problems(folder: Path) -> list[str]:
             found += _chart_problems(folder / chart_name(page, profile))
     found += upload_problems(data["uploads"], data["meta"]["upload_profiles"])
     found += stream_problems(data["streams"])
-    return found + scale_problems(data["scale"]) + _chart_problems(folder / SCALE_CHART)
+    found += scale_problems(data["scale"]) + matrix_problems(data)
+    return found + _chart_problems(folder / SCALE_CHART) + _chart_problems(folder / BREAKDOWN_CHART)
+
+
+def matrix_problems(data: dict) -> list[str]:
+    """The matrix's columns that this run fills, for every endpoint: none without a result
+    (loss only where the run crossed the lossy profile)."""
+    profiles = {profile["name"] for profile in data["meta"]["profiles"]}
+    columns = [code for code in matrix.BENCH_COLUMNS if code != "loss" or {"rtt50", "lossy"} <= profiles]
+    return [
+        f"matrix {endpoint.port} {code}: no result in this run ({cells[code].evidence})"
+        for endpoint, cells in matrix.build({}, data, ENDPOINTS)
+        for code in columns
+        if cells[code].outcome == matrix.MISSING
+    ]
 
 
 def stream_problems(rows: list[dict]) -> list[str]:
@@ -101,6 +119,10 @@ def scale_problems(scale: dict) -> list[str]:
         for variant, target in (("lab", pair.tuned), ("stock", pair.stock)):
             rows = [r for r in scale["stock"] if r["variant"] == variant]
             found += _point_problems(rows, f"stock {pair.server} {variant}", (target.label, target.protocols[0]))
+    for server in SERVERS:
+        for layer, target in server.targets():
+            rows = [r for r in scale["breakdown"] if (r["server"], r["layer"]) == (server.name, layer)]
+            found += _point_problems(rows, f"breakdown {server.name} {layer}", (target.label, target.protocols[0]))
     services = {s for row in scale["points"] + scale["stock"] for s in row["services"]}
     found += [f"scale settings: none for {service}" for service in sorted(services - scale["settings"].keys())]
     flooded = [row["service"] for row in scale["floods"]]

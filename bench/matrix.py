@@ -85,7 +85,8 @@ def ratio_cell(rows: list[dict], evidence: str) -> Cell:
         return Cell(MISSING, "no result", evidence)
     row = rows[0]
     failed = row.get("failed")
-    return Cell(FAILS if failed else WORKS, f"×{row['measured_over_bound']:.2f}", evidence)
+    ratio = row["measured_over_bound"]
+    return Cell(FAILS if failed else WORKS, "no bound" if ratio is None else f"×{ratio:.2f}", evidence)
 
 
 def best_protocol(endpoint: Endpoint) -> str:
@@ -181,6 +182,7 @@ COLUMNS = {
     "mem": ("memory per idle HTTP/2 connection", lambda t, b, e: memory(b, e)),
     "rps": ("requests/s at 64 connections, near", lambda t, b, e: scale_point(b, e)),
 }  # fmt: skip
+BENCH_COLUMNS = ("prio", "up", "tiles", "loss", "mem", "rps")  # filled by make bench; the rest by make test
 ATTACK_FILES = ("connection_exhaustion", "header_abuse", "malformed_frames", "quic_abuse", "rapid_reset", "slow_clients", "sustained_load")  # fmt: skip
 
 
@@ -190,10 +192,10 @@ def attack_tests(outcomes: dict[str, str]) -> list[str]:
     )
 
 
-def build(outcomes: dict[str, str], bench: dict | None) -> list[tuple[Endpoint, dict[str, Cell]]]:
+def build(outcomes: dict[str, str], bench: dict | None, endpoints=ENDPOINTS) -> list[tuple[Endpoint, dict[str, Cell]]]:
     return [
         (endpoint, {code: make(outcomes, bench, endpoint) for code, (_, make) in COLUMNS.items()})
-        for endpoint in ENDPOINTS
+        for endpoint in endpoints
     ]
 
 

@@ -12,8 +12,10 @@ runs in one long-lived bench container on the compose network.
        nginx serving the files itself, and Granian's own static route (apart from its app):
        requests/s, p50, p99, errors, CPU per 1000 requests; nginx serving the file is the
        ceiling each point is judged against (bench/ceiling.py)
-    4. each Python server stock (compose profile stock) against the lab's configuration, at 64
-    5. a flood of QUIC Initials at each HTTP/3 server: the memory it leaves, then and 65 s later
+    4. where the time goes, per Python server (bench/breakdown.py): the same tile from a minimal
+       app, through the framework, as the file response, at 64 connections
+    5. each Python server stock (compose profile stock) against the lab's configuration, at 64
+    6. a flood of QUIC Initials at each HTTP/3 server: the memory it leaves, then and 65 s later
 
 It writes OUT/scale.json; `python3 -m bench` then puts it into bench.json, draws it
 and checks it. h2load, the servers and everything else on the machine share its
@@ -28,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import ceiling, choice, docker, flood, settings
+from bench import breakdown, ceiling, choice, docker, flood, settings
 from bench.points import idle_memory, idle_rates, load_point
 from bench.targets import FULL, OWN_ROUTES, QUICK, STOCK_CONNECTIONS, STOCK_PAIRS, STOCK_SERVICES, SWEEP, Plan
 from measure.h2load import PATH
@@ -110,14 +112,16 @@ def measure(plan: Plan) -> dict:
                 for connections in plan.connections:
                     points.append(load_point(bench, target, protocol, connections, plan, names, idle))
                     report(points[-1], "h2load")
+        layers = breakdown.measure(bench, plan, names, idle, progress)
         stock = stock_against_tuned(bench, plan, points, names, idle)
         progress(f"QUIC Initial floods: {plan.flood_initials} at each HTTP/3 server, memory {plan.flood_wait} s later")
         floods = flood.flood_memory(bench, plan.flood_initials, plan.flood_wait, progress)
-    points, stock = ceiling.judged(points, points), ceiling.judged(stock, points)
-    for point in (p for p in points + stock if p["verdict"] == "harness"):
+    points, stock, layers = (ceiling.judged(rows, points) for rows in (points, stock, layers))
+    for point in (p for p in points + stock + layers if p["verdict"] == "harness"):
         top = point["ceiling_requests_per_second"]
         progress(
-            f"harness-limited: {point['label']} {point['protocol']} ×{point['connections']} ("
+            f"harness-limited: {point['label']}{' ' + point['layer'] if 'layer' in point else ''} "
+            f"{point['protocol']} ×{point['connections']} ("
             + (
                 f"ceiling {top:.0f} req/s, not {ceiling.MARGIN}× its {point['requests_per_second']:.0f})"
                 if top
@@ -126,7 +130,7 @@ def measure(plan: Plan) -> dict:
         )
     return {
         "idle_cpu_per_second": idle, "background": background, "points": points, "memory": memory,
-        "stock": stock, "floods": floods,
+        "breakdown": layers, "stock": stock, "floods": floods,
     }  # fmt: skip
 
 

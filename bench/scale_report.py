@@ -1,8 +1,10 @@
 """What the cost and scale run shows on the terminal: its tables (its chart: charts.py)."""
 
+from bench.breakdown import stack
 from bench.ceiling import CEILING_LABEL, MARGIN, published_rate
 
 SCALE_CHART = "scale-throughput.png"
+BREAKDOWN_CHART = "breakdown.png"
 
 
 def _number(value, spec: str = ".0f") -> str:
@@ -88,6 +90,36 @@ def flood_table(floods: list[dict]) -> str:
     return "\n".join(lines)
 
 
+LAYER_WHAT = {
+    "bare": "the server: TLS, {protocol}, a minimal app answering from memory",
+    "framework": "{framework} routing to a handler answering from memory",
+    "file": "{framework} answering the file",
+    "own": "the server's own static route (no Python)",
+}
+
+
+def breakdown_table(rows: list[dict]) -> str:
+    """Each server's layers: req/s, CPU ms per request, and what each layer adds to the one below."""
+    lines = [
+        "",
+        "where the time goes, per server: the same tile at each depth of the same process, 64 connections "
+        "(CPU ms per request from the server's cgroup; adds: more than the layer below)",
+        f"  {'server':24} {'protocol':8} {'layer':9} {'req/s':>8} {'CPU ms':>7} {'adds':>7}  what",
+    ]
+    for server in dict.fromkeys(r["server"] for r in rows):
+        mine = [r for r in rows if r["server"] == server]
+        added = dict(stack(mine))
+        for row in mine:
+            what = LAYER_WHAT[row["layer"]].format(framework=row["framework"] or "the server", protocol=row["protocol"])
+            if row["layer"] == "framework" and "bare" not in added:
+                what = f"{row['framework']}, server and framework in one, answering from memory"
+            lines.append(
+                f"  {server if row is mine[0] else '':24} {row['protocol']:8} {row['layer']:9} {rate(row):>8} "
+                f"{_number(row['cpu_seconds_per_1000'], '.3f'):>7} {_number(added.get(row['layer']), '+.3f'):>7}  {what}"
+            )
+    return "\n".join(lines)
+
+
 def _settings_text(entry: dict) -> str:
     if "settings" in entry:
         return f"{entry['file']}: " + "; ".join(entry["settings"])
@@ -136,6 +168,7 @@ def tables(scale: dict) -> str:
         [
             points_table(scale["points"], scale["meta"], scale.get("background")),
             memory_table(scale["memory"]),
+            breakdown_table(scale.get("breakdown", [])),
             stock_table(scale["stock"], scale["settings"], scale["meta"]["stock_connections"]),
             choice_table(scale["choice"]),
             flood_table(scale.get("floods", [])),

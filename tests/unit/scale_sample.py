@@ -7,7 +7,7 @@ and the ceiling (nginx serving the file) ten times that, so that every number is
 
 from dataclasses import asdict
 
-from bench import ceiling, choice
+from bench import breakdown, ceiling, choice
 from bench.flood import HTTP3_ENDPOINTS
 from bench.targets import FULL, OWN_ROUTES, STOCK_PAIRS, SWEEP, Target
 
@@ -46,7 +46,12 @@ def scale_run() -> dict:
         for pair in STOCK_PAIRS
         for variant, target in (("lab", pair.tuned), ("stock", pair.stock))
     ]
-    points, stock = ceiling.judged(points, points), ceiling.judged(stock, points)
+    layers = [
+        {"server": server.name, "framework": server.framework, "layer": layer} | point(target, target.protocols[0], 64)
+        for server in breakdown.SERVERS
+        for layer, target in server.targets()
+    ]
+    points, stock, layers = (ceiling.judged(rows, points) for rows in (points, stock, layers))
     services = {service for row in points + stock for service in row["services"]}
     meta = {"started": "2026-01-01T000000Z", "plan": asdict(FULL), "path": "/static/tiles/r00c00.png"}
     meta |= {"own_routes": {target.label: target.path for target in OWN_ROUTES}}
@@ -57,6 +62,7 @@ def scale_run() -> dict:
         "background": {"containers_cores": 0.3, "machine_cores": 0.35},
         "points": points,
         "memory": memory,
+        "breakdown": layers,
         "stock": stock,
         "settings": {service: {"command": ["serve", service]} for service in services},
         "choice": choice.rows(points, memory, {"nginx": "nginx/1.26.3"}),
