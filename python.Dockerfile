@@ -39,6 +39,7 @@ RUN --mount=type=secret,id=ca_bundle,required=false \
  && find /venv -name '*.po' -delete
 COPY endpoints /app/endpoints
 COPY website /app/website
+COPY docs/matrix.md /app/docs/matrix.md
 COPY twisted_shared /app/twisted_shared
 WORKDIR /app
 RUN python3 -m website.generate

@@ -70,7 +70,10 @@ def measure(bench: docker.BenchContainer, plan: Plan, names: dict, idle: dict, p
         for layer, target in server.targets():
             protocol = target.protocols[0]
             point = load_point(bench, target, protocol, STOCK_CONNECTIONS, plan, names, idle)
-            rows.append({"server": server.name, "framework": server.framework, "layer": layer} | point)
+            rows.append(
+                {"server": server.name, "framework": server.framework, "layer": layer, "tls": not target.cleartext}
+                | point
+            )
             progress(
                 f"breakdown {server.name} {layer} ({target.path}) {protocol} ×{STOCK_CONNECTIONS}: "
                 f"{point['requests_per_second']:.0f} req/s, {point['cpu_seconds_per_1000']} CPU s per 1000"

@@ -86,7 +86,7 @@ def scale_chart(points: list[dict], folder: Path) -> Path:
 
 SEGMENT_COLOURS = {"bare": "#4472c4", "framework": "#ed7d31", "file": "#a5a5a5"}
 SEGMENT_NAMES = {
-    "bare": "the server: TLS, HTTP/2 (or 1.1), a minimal app",
+    "bare": "the server: TLS (Gunicorn behind nginx: none), HTTP/2 or 1.1, a minimal app",
     "framework": "the framework (Sanic: server and framework in one)",
     "file": "the file response",
 }
@@ -117,7 +117,7 @@ def breakdown_chart(rows: list[dict], folder: Path) -> Path:
     axes.set_yticks(range(len(servers)), [titles[server] for server in servers], fontsize=8)
     axes.invert_yaxis()
     axes.set_xlabel("CPU ms per request (the server's cgroup, less its idle rate), 64 connections")
-    axes.set_title("where the time goes: the same tile from memory before the framework, through it, from a file")
+    axes.set_title("where the time goes: one tile from memory, through the framework, from a file", fontsize=10)
     axes.legend(fontsize=8, loc="lower right")
     figure.tight_layout()
     path = folder / BREAKDOWN_CHART

@@ -91,7 +91,7 @@ def flood_table(floods: list[dict]) -> str:
 
 
 LAYER_WHAT = {
-    "bare": "the server: TLS, {protocol}, a minimal app answering from memory",
+    "bare": "the server: {protocol}, a minimal app answering from memory",
     "framework": "{framework} routing to a handler answering from memory",
     "file": "{framework} answering the file",
     "own": "the server's own static route (no Python)",
@@ -110,7 +110,8 @@ def breakdown_table(rows: list[dict]) -> str:
         mine = [r for r in rows if r["server"] == server]
         added = dict(stack(mine))
         for row in mine:
-            what = LAYER_WHAT[row["layer"]].format(framework=row["framework"] or "the server", protocol=row["protocol"])
+            protocol = ("TLS, " if row.get("tls", True) else "plain ") + row["protocol"]
+            what = LAYER_WHAT[row["layer"]].format(framework=row["framework"] or "the server", protocol=protocol)
             if row["layer"] == "framework" and "bare" not in added:
                 what = f"{row['framework']}, server and framework in one, answering from memory"
             lines.append(

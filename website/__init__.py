@@ -1,6 +1,7 @@
 """The site every endpoint of the lab serves: the Jumbotron page and its assets,
-the /endpoints landing page, the many-assets /tiles page, and /race (the tiles
-over HTTP/1.1 against HTTP/2, across the far network).
+the /endpoints landing page, the many-assets /tiles page, /race (the tiles
+over HTTP/1.1 against HTTP/2, across the far network), and /matrix (every endpoint against
+every feature, as last published).
 
 One source for all servers, so that any difference a client sees is the
 protocol and the server, never the content. The stylesheet and scripts come
@@ -21,7 +22,10 @@ PAGES = {
     "/endpoints": GENERATED / "endpoints.html",
     "/tiles": GENERATED / "tiles.html",
     "/race": GENERATED / "race.html",
+    "/matrix": GENERATED / "matrix.html",
 }
+# The published matrix (bench/matrix.py writes it), made into /matrix at image build.
+PUBLISHED_MATRIX = HERE.parent / "docs" / "matrix.md"
 
 # The stylesheet and scripts index.html links, in the order it links them.
 ASSETS = {

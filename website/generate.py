@@ -1,6 +1,6 @@
 """Make the site's generated files (run at image build):
 
-python3 -m website.generate            endpoints.html, race.html, tiles.html, tiles/*.png
+python3 -m website.generate            endpoints.html, race.html, tiles.html, tiles/*.png, matrix.html
 python3 -m website.generate --static DIR
     also copy every asset to DIR/<url path>, for a server that serves files
     itself (nginx's static upper bound in make bench)
@@ -11,13 +11,14 @@ import sys
 from pathlib import Path
 
 import website
-from website import landing, race, tiles
+from website import landing, matrix, race, tiles
 
 
 def generate() -> None:
     (website.GENERATED / "tiles").mkdir(parents=True, exist_ok=True)
     website.PAGES["/endpoints"].write_text(landing.page())
     website.PAGES["/race"].write_text(race.page())
+    website.PAGES["/matrix"].write_text(matrix.page(website.PUBLISHED_MATRIX.read_text()))
     for name, png in tiles.tiles().items():
         (website.GENERATED / "tiles" / name).write_bytes(png)
     url_of = {file.name: path for path, file in website.TILE_ASSETS.items()}

@@ -28,7 +28,8 @@ def page() -> str:
       the Protocol column of your browser's network panel. The far port of each
       endpoint is the same server across the lab's emulated network (RTT, rate,
       loss: <code>make network</code>); <a href="/race">/race</a> puts HTTP/1.1
-      and HTTP/2 side by side across it.</p>
+      and HTTP/2 side by side across it; <a href="/matrix">/matrix</a> sets every endpoint
+      against every feature, as last measured and published.</p>
     <table class="table">
       <thead><tr><th>port</th><th>far</th><th>what</th><th>protocols</th><th>extras</th></tr></thead>
       <tbody>
