@@ -1,6 +1,8 @@
 """What every suite shares: each run writes what became of each of its tests to
 results/tests/<suite>.json (passed, failed, xfailed, xpassed, skipped, error), the
-record the matrix is made from (python3 -m bench.matrix), never typed by hand."""
+record the matrix is made from (python3 -m bench.matrix), never typed by hand; and how
+long each took (setup, call and teardown) and the suite's whole run, to see where
+make test's time goes."""
 
 import json
 import re
@@ -10,6 +12,8 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent.parent / "results" / "tests"
 XDIST_GROUP = r"@[^\]@]*$"  # pytest-xdist's loadgroup suffix, "...[8443-nginx]@nginx"
 _outcomes: dict[str, str] = {}
+_seconds: dict[str, float] = {}
+_started = time.monotonic()
 
 
 def outcome_of(report) -> str | None:
@@ -27,6 +31,7 @@ def outcome_of(report) -> str | None:
 
 
 def pytest_runtest_logreport(report) -> None:
+    _seconds[report.nodeid] = _seconds.get(report.nodeid, 0.0) + report.duration
     decided = outcome_of(report)
     if decided and _outcomes.get(report.nodeid) not in ("failed", "error"):
         _outcomes[report.nodeid] = decided
@@ -49,5 +54,7 @@ def pytest_sessionfinish(session) -> None:
         "suite": suite_of(session.config.args),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "outcomes": {re.sub(XDIST_GROUP, "", nodeid): outcome for nodeid, outcome in sorted(_outcomes.items())},
+        "seconds": {nodeid: round(seconds, 2) for nodeid, seconds in sorted(_seconds.items())},
+        "wall_seconds": round(time.monotonic() - _started, 1),
     }
     (RESULTS / f"{record['suite']}.json").write_text(json.dumps(record, indent=1))
