@@ -3,7 +3,8 @@
     python3 -m bench [--quick] [--runs N] [--profiles rtt50,slow4g,lossy] [--out /results] [--trace]
 
 Uploads (bench/uploads.py) run on their own profiles: rtt50, cable and slow4g (--quick: rtt50);
-multiplexing and priorities (bench/streams.py) on rtt50 and slow4g.
+multiplexing and priorities (bench/streams.py) on rtt50 and slow4g; Chromium's own priority
+signals (bench/browser_priorities.py) on slow4g.
 
 Progress while it runs, tables at the end, and under --out a folder per run
 with bench.json (every run, the versions, the machine) and the charts. The cost
@@ -20,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import charts, check, far, report, run, scale_report, streams, uploads
+from bench import browser_priorities, charts, check, far, report, run, scale_report, streams, uploads
 from network.profiles import PROFILES, Profile
 
 DEFAULT_PROFILES = "rtt50,slow4g,lossy"
@@ -80,6 +81,8 @@ async def measure(arguments) -> dict:
     )
     print("many requests on one HTTP/2 connection: multiplexing (rtt50), priorities (slow4g)", flush=True)
     results["streams"] = await streams.measure(arguments.upload_runs, run.CA_FILE, run.progress, traces)
+    print("Chromium's own priority signals: /priorities, slow4g", flush=True)
+    results["streams"] += await browser_priorities.measure(arguments.upload_runs, run.progress)
     return results
 
 

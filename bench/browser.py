@@ -40,10 +40,31 @@ def spki_hash(certificate_file: str) -> str:
     return base64.b64encode(hashlib.sha256(spki).digest()).decode()
 
 
+RESOURCES = """() => performance.getEntriesByType("resource").map(r => ({
+  path: new URL(r.name).pathname, start_ms: r.requestStart, end_ms: r.responseEnd,
+  status: r.responseStatus, protocol: r.nextHopProtocol,
+}))"""
+
+
 async def load_times(
     url: str, runs: int, *, server_certificate: str, quic_origin: str | None = None, host_rules: str | None = None
 ) -> list[dict]:
     """Load url `runs` times, each cold; HTTP/3 only where quic_origin ("host:port") is given."""
+    return await _cold_loads(url, runs, TIMINGS, server_certificate, quic_origin, host_rules)
+
+
+async def resource_entries(
+    url: str, runs: int, *, server_certificate: str, quic_origin: str | None = None, host_rules: str | None = None
+) -> list[list[dict]]:
+    """Each cold load's resources as Resource Timing saw them: path, when its request was sent
+    and its response ended (ms since the navigation started), status and protocol."""
+    return await _cold_loads(url, runs, RESOURCES, server_certificate, quic_origin, host_rules)
+
+
+async def _cold_loads(
+    url: str, runs: int, script: str, server_certificate: str, quic_origin: str | None, host_rules: str | None
+) -> list:
+    """`script` evaluated after each of `runs` loads, each in a new context (new connections, no cache)."""
     args = QUIET + [f"--ignore-certificate-errors-spki-list={spki_hash(server_certificate)}"]
     args += [f"--origin-to-force-quic-on={quic_origin}"] if quic_origin else ["--disable-quic"]
     args += [f"--host-resolver-rules={host_rules}"] if host_rules else []
@@ -55,7 +76,7 @@ async def load_times(
                 context = await browser.new_context()
                 page = await context.new_page()
                 await page.goto(url, wait_until="load", timeout=60_000)
-                results.append(await page.evaluate(TIMINGS))
+                results.append(await page.evaluate(script))
                 await context.close()
         finally:
             await browser.close()

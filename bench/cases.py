@@ -35,3 +35,5 @@ def upload_protocols(endpoint: Endpoint) -> list[str]:
 # information over HTTP/2, and RFC 9218's header over HTTP/3.
 PRIORITY_SIGNALS = ("rfc9218", "rfc7540")
 PRIORITY_OVER_HTTP3 = "rfc9218-h3"
+# Chromium's own signals, on the /priorities page (bench/browser_priorities.py), over HTTP/2 and HTTP/3.
+CHROMIUM_OVER_HTTP2, CHROMIUM_OVER_HTTP3 = "chromium", "chromium-h3"

@@ -19,7 +19,15 @@ from pathlib import Path
 
 from bench import matrix
 from bench.breakdown import SERVERS
-from bench.cases import CASES, PAGES, PRIORITY_OVER_HTTP3, PRIORITY_SIGNALS, upload_protocols
+from bench.cases import (
+    CASES,
+    CHROMIUM_OVER_HTTP2,
+    CHROMIUM_OVER_HTTP3,
+    PAGES,
+    PRIORITY_OVER_HTTP3,
+    PRIORITY_SIGNALS,
+    upload_protocols,
+)
 from bench.ceiling import VERDICTS
 from bench.flood import HTTP3_ENDPOINTS
 from bench.report import chart_name
@@ -66,16 +74,18 @@ def matrix_problems(data: dict) -> list[str]:
 
 
 def stream_problems(rows: list[dict]) -> list[str]:
-    """For every HTTP/2 endpoint: one multiplexing row and one priorities row per signal; for
-    every HTTP/3 endpoint, one priorities row over HTTP/3; every response 200."""
+    """For every HTTP/2 endpoint: one multiplexing row and one priorities row per signal, Chromium's
+    included; for every HTTP/3 endpoint, one priorities row over HTTP/3 from the lab's client
+    and one from Chromium; every response 200."""
     found = []
     for endpoint in ENDPOINTS:
         cases = (
-            ([("multiplexing", None)] + [("priorities", signal) for signal in PRIORITY_SIGNALS])
+            [("multiplexing", None)] + [("priorities", signal) for signal in (*PRIORITY_SIGNALS, CHROMIUM_OVER_HTTP2)]
             if endpoint.http2
             else []
         )
-        for case, signal in cases + ([("priorities", PRIORITY_OVER_HTTP3)] if endpoint.http3 else []):
+        over_http3 = [("priorities", signal) for signal in (PRIORITY_OVER_HTTP3, CHROMIUM_OVER_HTTP3)]
+        for case, signal in cases + (over_http3 if endpoint.http3 else []):
             matching = [r for r in rows if (r["case"], r["port"], r.get("signal")) == (case, endpoint.port, signal)]
             name = f"{case} {endpoint.port}" + (f" {signal}" if signal else "")
             if len(matching) != 1:

@@ -1,7 +1,8 @@
 """The site every endpoint of the lab serves: the Jumbotron page and its assets,
 the /endpoints landing page, the many-assets /tiles page, /race (the tiles
 over HTTP/1.1 against HTTP/2, across the far network), and /matrix (every endpoint against
-every feature, as last published).
+every feature, as last published), and /priorities (a browser's own priority signals put
+to each server).
 
 One source for all servers, so that any difference a client sees is the
 protocol and the server, never the content. The stylesheet and scripts come
@@ -23,6 +24,7 @@ PAGES = {
     "/tiles": GENERATED / "tiles.html",
     "/race": GENERATED / "race.html",
     "/matrix": GENERATED / "matrix.html",
+    "/priorities": GENERATED / "priorities.html",
 }
 # The published matrix (bench/matrix.py writes it), made into /matrix at image build.
 PUBLISHED_MATRIX = HERE.parent / "docs" / "matrix.md"

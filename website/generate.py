@@ -1,6 +1,7 @@
 """Make the site's generated files (run at image build):
 
-python3 -m website.generate            endpoints.html, race.html, tiles.html, tiles/*.png, matrix.html
+python3 -m website.generate            endpoints.html, race.html, tiles.html, tiles/*.png, matrix.html,
+                                       priorities.html
 python3 -m website.generate --static DIR
     also copy every asset to DIR/<url path>, for a server that serves files
     itself (nginx's static upper bound in make bench)
@@ -11,7 +12,7 @@ import sys
 from pathlib import Path
 
 import website
-from website import landing, matrix, race, tiles
+from website import landing, matrix, priorities, race, tiles
 
 
 def generate() -> None:
@@ -23,6 +24,8 @@ def generate() -> None:
         (website.GENERATED / "tiles" / name).write_bytes(png)
     url_of = {file.name: path for path, file in website.TILE_ASSETS.items()}
     website.PAGES["/tiles"].write_text(tiles.page(url_of))
+    stylesheet, *scripts = website.ASSETS
+    website.PAGES["/priorities"].write_text(priorities.page(stylesheet, scripts, list(website.TILE_ASSETS)))
 
 
 def export_assets(root: Path) -> None:

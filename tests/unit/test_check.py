@@ -78,7 +78,7 @@ def bench_run(profile_names: list[str] = PROFILE_NAMES) -> dict:
     streams = [{"case": "multiplexing", "port": endpoint.port} for endpoint in (NGINX_FLASK, HYPERCORN_QUART)] + [
         {"case": "priorities", "signal": signal, "port": endpoint.port, "statuses": [200], "honoured": False}
         for endpoint in (NGINX_FLASK, HYPERCORN_QUART)
-        for signal in ("rfc9218", "rfc7540", "rfc9218-h3")  # both offer HTTP/3
+        for signal in ("rfc9218", "rfc7540", "rfc9218-h3", "chromium", "chromium-h3")  # both offer HTTP/3
     ]
     return {"meta": meta, "page_loads": page_loads, "browser": browser, "uploads": uploads, "streams": streams} | {
         "scale": scale_run()

@@ -49,3 +49,17 @@ def test_the_page_names_its_sources_and_every_endpoint():
 def test_a_skipped_case_does_not_count_in_the_rules():
     outcomes = {f"{CONFORMANCE}[a-8443-nginx]": "passed", f"{CONFORMANCE}[b-8443-nginx]": "skipped"}
     assert cells(outcomes, None, NGINX_FLASK)["h2c"].figure == "1/1"
+
+
+def test_priorities_are_judged_on_the_lab_client_s_order_not_chromium_s():
+    row = {"case": "priorities", "port": 8443, "honoured": True}
+    chromium_only = {"streams": [row | {"signal": "chromium"}]}
+    assert cells({}, chromium_only, NGINX_FLASK)["prio"].outcome == MISSING
+    both = {"streams": [row | {"signal": "chromium"}, row | {"signal": "rfc7540", "honoured": False}]}
+    prio = cells({}, both, NGINX_FLASK)["prio"]
+    assert (prio.outcome, prio.figure) == (FAILS, "none honoured"), f"got {prio}"
+
+
+def test_a_negative_memory_figure_is_noise_not_a_saving():
+    memory = {"label": "8443", "failed": 0, "bytes_per_connection": -120}
+    assert cells({}, {"scale": {"memory": [memory]}}, NGINX_FLASK)["mem"].figure == "≈0 KB (below the noise)"
