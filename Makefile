@@ -53,11 +53,11 @@ logs:  ## Follow every service's logs
 
 .PHONY: test
 test:  ## Everything: unit tests, then the running stack probed, attacked, its far network calibrated, faulted
-	@# The two suites that need no lab run side by side, each's output whole once it is done
-	@# (the apps' units mostly wait on Docker while the lab's own use the cores); one after the
-	@# other on a make without output-sync (3.81, as macOS ships it).
-	@$(MAKE) --no-print-directory $(if $(filter output-sync,$(.FEATURES)),--jobs=2 --output-sync=target) unit app-units
-	@$(MAKE) --no-print-directory probes hardening network-test faults
+	@# The suites that neither attack nor time anything run side by side, each's output whole once
+	@# it is done (the apps' units mostly wait on Docker, the probes on the servers, while the lab's
+	@# units use the cores); one after the other on a make without output-sync (3.81, as macOS ships it).
+	@$(MAKE) --no-print-directory $(if $(filter output-sync,$(.FEATURES)),--jobs=3 --output-sync=target) unit app-units probes
+	@$(MAKE) --no-print-directory hardening network-test faults
 
 .PHONY: unit
 unit: $(VENV)/installed  ## Lint, and the tests that need no Docker at all (seconds)

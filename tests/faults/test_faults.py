@@ -203,7 +203,7 @@ def test_stop_drains_the_response_in_flight(service):
     )
 
 
-# The healthcheck's two failures in a row (about 13 s each: curl's two tries of 4 s, then the 5 s interval),
+# The healthcheck's two failures in a row (about 9 s each: curl's two tries of 2 s, then the 5 s interval),
 # then the restart and the first healthy check.
 HTTP3_RESTART_PATIENCE = 90  # seconds
 # Hypercorn drains for up to its graceful_timeout on stop; every HTTP/3 request it had served

@@ -27,7 +27,7 @@ RENEW_DAYS = 30
 
 def run_make_certs(lab: Path) -> subprocess.CompletedProcess:
     """make certs in lab/ as a user types it: without the flags of a make this suite runs
-    under (make test runs it in make --jobs=2, whose jobserver a child make cannot join)."""
+    under (make test runs it in make --jobs=3, whose jobserver a child make cannot join)."""
     parents = ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")
     return subprocess.run(
         ["make", "--no-print-directory", "-C", str(lab), "-f", str(ROOT / "Makefile"), "certs"],
