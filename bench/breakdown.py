@@ -7,7 +7,7 @@ process (website/layers.py), loaded the same way, in the same run, in the same u
     own        the server's own static route, where it has one (Granian's, no Python)
 
 The difference between two layers is what the one between them costs: the stacked chart
-(charts.py) and the table (breakdown_report.py) show it in CPU per request, from the
+(charts.py) and the table (scale_report.py) show it in CPU per request, from the
 server's cgroup, beside requests/s judged against the ceiling (ceiling.py).
 """
 

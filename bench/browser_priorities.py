@@ -1,4 +1,4 @@
-"""Chromium's own priority signals put to each server (slow4g, in bench/streams.py's run):
+"""Chromium's own priority signals put to each server (slow4g, after bench/streams.py's cases):
 Chromium loads /priorities cold (website/priorities.py), which asks for the two scripts
 first (async: low priority), then 60 tiles (low), then the stylesheet (the highest), each with
 the priority Chromium gives it (over HTTP/2 RFC 9218's header and RFC 7540's PRIORITY
@@ -46,7 +46,7 @@ async def measure(runs: int, progress) -> list[dict]:
     with far.restored():
         far.use(PROFILES[PRIORITY_PROFILE])
         for endpoint in ENDPOINTS:
-            for quic in [False] * endpoint.http2 + [True] * endpoint.http3:
+            for quic in [quic for quic, offered in ((False, endpoint.http2), (True, endpoint.http3)) if offered]:
                 row = await in_chromium(endpoint, quic, runs)
                 results.append(row)
                 progress(

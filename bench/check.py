@@ -37,8 +37,10 @@ from endpoints import ENDPOINTS, UPLOAD_FLAWS
 
 CONNECTION_LIMIT = {"http/1.1": 6, "h2": 1, "h2+push": 1, "h3": 1}
 SECTIONS = ("meta", "page_loads", "browser", "uploads", "streams", "scale")
-SCALE = ("meta", "idle_cpu_per_second", "background", "points", "memory", "breakdown", "stock", "settings", "choice")
-SCALE += ("floods",)
+SCALE = (
+    *("meta", "idle_cpu_per_second", "background", "points", "memory"),
+    *("breakdown", "stock", "settings", "choice", "floods"),
+)
 META = ("runs", "profiles", "upload_profiles", "network", "machine", "versions")
 
 
