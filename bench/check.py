@@ -33,7 +33,7 @@ from bench.flood import HTTP3_ENDPOINTS
 from bench.report import chart_name
 from bench.scale_report import BREAKDOWN_CHART, SCALE_CHART
 from bench.targets import OWN_ROUTES, STOCK_PAIRS, SWEEP, Plan
-from endpoints import ENDPOINTS, UPLOAD_FLAWS
+from endpoints import ENDPOINTS, RAISED_WINDOWS, UPLOAD_FLAWS
 
 CONNECTION_LIMIT = {"http/1.1": 6, "h2": 1, "h2+push": 1, "h3": 1}
 SECTIONS = ("meta", "page_loads", "browser", "uploads", "streams", "scale")
@@ -99,19 +99,32 @@ def stream_problems(rows: list[dict]) -> list[str]:
 
 def upload_problems(rows: list[dict], profiles: list[str]) -> list[str]:
     """One row per endpoint, protocol and upload profile, each upload answered with its digest
-    (but where a server's known flaw, UPLOAD_FLAWS, keeps it from that)."""
+    (but where a server's known flaw, UPLOAD_FLAWS, keeps it from that); and each raised
+    window's row, its window on the wire larger than the one it raises."""
+    cases = [(endpoint, protocol) for endpoint in ENDPOINTS for protocol in upload_protocols(endpoint)]
+    cases += [(raised.endpoint, protocol) for raised in RAISED_WINDOWS for protocol in raised.endpoint.protocols]
     found = []
     for profile in profiles:
-        for endpoint in ENDPOINTS:
-            for protocol in upload_protocols(endpoint):
-                matching = [
-                    r for r in rows if (r["profile"], r["port"], r["protocol"]) == (profile, endpoint.port, protocol)
-                ]
-                name = f"upload {profile} {endpoint.port} {protocol}"
-                if len(matching) != 1:
-                    found.append(f"{name}: expected one row, found {len(matching)}")
-                elif matching[0]["failed"] and (endpoint.service, protocol) not in UPLOAD_FLAWS:
-                    found.append(f"{name}: {len(matching[0]['failed'])} uploads failed: {matching[0]['failed'][0]}")
+        row = {}
+        for endpoint, protocol in cases:
+            matching = [
+                r for r in rows if (r["profile"], r["port"], r["protocol"]) == (profile, endpoint.port, protocol)
+            ]
+            name = f"upload {profile} {endpoint.port} {protocol}"
+            if len(matching) != 1:
+                found.append(f"{name}: expected one row, found {len(matching)}")
+                continue
+            row[endpoint.port, protocol] = matching[0]
+            if matching[0]["failed"] and (endpoint.service, protocol) not in UPLOAD_FLAWS:
+                found.append(f"{name}: {len(matching[0]['failed'])} uploads failed: {matching[0]['failed'][0]}")
+        for raised in RAISED_WINDOWS:
+            for protocol in raised.endpoint.protocols:
+                ours, theirs = row.get((raised.endpoint.port, protocol)), row.get((raised.of.port, protocol))
+                if ours and theirs and (ours["window"] or 0) <= (theirs["window"] or 0):
+                    found.append(
+                        f"upload {profile} {raised.endpoint.port} {protocol}: expected a window larger than "
+                        f"{raised.of.port}'s {theirs['window']} ({raised.setting}), saw {ours['window']}"
+                    )
     return found
 
 

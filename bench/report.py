@@ -101,7 +101,9 @@ def upload_table(rows: list[dict]) -> str:
         ]
         lines += [
             f"  {row['far_port']:<5} {row['protocol']:9} {row['median_ms']:9.1f} {row['megabytes_per_s']:6.2f} "
-            f"{row['lower_bound_ms']:>8g} {_ratio(row):>6}  {row['window'] or 'TCP':>13}" + _upload_failure(row)
+            f"{row['lower_bound_ms']:>8g} {_ratio(row):>6}  {row['window'] or 'TCP':>13}"
+            + (f"  {row['raises'] + 1000} raised: {row['setting']}" if "setting" in row else "")
+            + _upload_failure(row)
             for row in section
         ]
     return "\n".join(lines)

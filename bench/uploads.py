@@ -1,7 +1,9 @@
 """Uploads across the far network: POST /upload on every endpoint, over HTTP/1.1, HTTP/2 and
 HTTP/3 where offered, each on a new connection, timed against its bound (bounds.upload_bound):
 the handshakes, then the longest of the uplink, slow start, and the server's flow control as
-the client saw it on the wire (the most it was ever allowed to have unacknowledged).
+the client saw it on the wire (the most it was ever allowed to have unacknowledged). Where a
+server's window can be raised, the same server again with it raised (endpoints.RAISED_WINDOWS),
+its row naming the setting and the endpoint it raises.
 
 An HTTP/2 server that keeps its stream window at 64 KiB lets a client send 64 KiB a round
 trip, whatever the link: 1.3 MB/s at 50 ms. Over HTTP/1.1, TCP's window grows to megabytes.
@@ -18,7 +20,7 @@ from bench import far, trace
 from bench.bounds import Network, upload_bound
 from bench.cases import upload_protocols
 from clients.upload import body_of, upload
-from endpoints import ENDPOINTS, UPLOAD_FLAWS, Endpoint
+from endpoints import ENDPOINTS, RAISED_WINDOWS, UPLOAD_FLAWS, Endpoint
 from measure.stats import median
 from network.profiles import PROFILES, Profile
 
@@ -72,16 +74,20 @@ async def measure(
             profile = PROFILES[name]
             far.use(profile)
             print(f"{profile.describe()}: uploads of {body_size(profile):,} bytes, {runs} per case, cold", flush=True)
-            for endpoint in ENDPOINTS:
-                for protocol in upload_protocols(endpoint):
-                    row = await asyncio.to_thread(case, endpoint, protocol, profile, runs, ca_file, traces)
-                    results.append(row)
-                    progress(
-                        f"upload {name:7s} {endpoint.port} {protocol:8s}: {row['median_ms']:8.1f} ms "
-                        f"({row['megabytes_per_s']:5.2f} MB/s; bound {row['lower_bound_ms']:g}, "
-                        f"× {row['measured_over_bound']:.2f}; window {row['window'] or 'TCP'})"
-                        + _failure(row, endpoint.service, protocol)
-                    )
+            cases = [(endpoint, protocol, None) for endpoint in ENDPOINTS for protocol in upload_protocols(endpoint)]
+            cases += [(raised.endpoint, protocol, raised) for raised in RAISED_WINDOWS for protocol in raised.endpoint.protocols]  # fmt: skip
+            for endpoint, protocol, raised in cases:
+                row = await asyncio.to_thread(case, endpoint, protocol, profile, runs, ca_file, traces)
+                if raised:
+                    row |= {"raises": raised.of.port, "setting": raised.setting}
+                results.append(row)
+                progress(
+                    f"upload {name:7s} {endpoint.port} {protocol:8s}: {row['median_ms']:8.1f} ms "
+                    f"({row['megabytes_per_s']:5.2f} MB/s; bound {row['lower_bound_ms']:g}, "
+                    f"× {row['measured_over_bound']:.2f}; window {row['window'] or 'TCP'})"
+                    + (f" raised: {raised.setting}" if raised else "")
+                    + _failure(row, endpoint.service, protocol)
+                )
     return results
 
 

@@ -105,11 +105,40 @@ STATIC_NGINX = Endpoint(8448, "nginx", "nginx serving the assets itself (upper b
 GRANIAN_FILES_ROUTE = "/granian-files"
 
 
+@dataclass(frozen=True)
+class RaisedWindow:
+    """A server again, on a port of its own, with the window it gives an upload raised by a
+    setting: the upload bench measures it beside the endpoint it raises (bench/uploads.py).
+    Not published: only the far network reaches it."""
+
+    endpoint: Endpoint  # its own port, and only the protocol whose window is raised
+    of: Endpoint
+    setting: str  # what was raised, as the server's configuration says it
+    where: str  # the file that raises it
+
+
+RAISED_WINDOWS = (
+    RaisedWindow(
+        Endpoint(8460, "nginx", "nginx → Gunicorn/Flask, its HTTP/3 stream window raised", ("h3",)),
+        NGINX_FLASK,
+        "http3_stream_buffer_size 1m (64k by default)",
+        "nginx/h2lab/servers/upload_window.conf",
+    ),
+    RaisedWindow(
+        Endpoint(8461, "h2_by_hand", "HTTP/2 by hand, its windows raised", ("h2",)),
+        H2_BY_HAND,
+        "INITIAL_WINDOW_SIZE and the connection's window 16 MiB (h2's 65,535 by default)",
+        "h2_by_hand/server.py",
+    ),
+)
+
+
 def far_routes() -> list[tuple[int, str, str, int]]:
     """What the network emulator forwards: (far port, "tcp" or "udp", service, port)."""
     routes = []
-    for endpoint in ENDPOINTS:
-        routes.append((endpoint.far_port, "tcp", endpoint.service, endpoint.port))
+    for endpoint in (*ENDPOINTS, *(raised.endpoint for raised in RAISED_WINDOWS)):
+        if endpoint.tcp_protocols:
+            routes.append((endpoint.far_port, "tcp", endpoint.service, endpoint.port))
         if endpoint.http3:
             quic_port = endpoint.far_port if endpoint.quic_on_far_port else endpoint.port
             routes.append((endpoint.far_port, "udp", endpoint.service, quic_port))

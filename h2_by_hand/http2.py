@@ -32,11 +32,15 @@ MAX_HEADER_LIST_SIZE = 16_384  # bytes of request headers, decoded: an HPACK bom
 # Streams a client may reset on one connection. A browser cancels at most a page's worth at
 # once (120 here); thousands opened and cancelled is rapid reset (CVE-2023-44487).
 MAX_RESETS = 500
+# The window the client may fill with a request body before it hears from us, for each stream
+# and for the connection: h2's default, the RFCs' 65,535, unless the server is told otherwise
+# (server.py's second port raises it, for the upload bench).
+DEFAULT_WINDOW = 65_535
 
 
 class Http2Connection:
-    def __init__(self, peer: str, log: Callable[[str], None] = print) -> None:
-        self.peer, self.log = peer, log
+    def __init__(self, peer: str, log: Callable[[str], None] = print, window: int = DEFAULT_WINDOW) -> None:
+        self.peer, self.log, self.window = peer, log, window
         self.h2 = H2Connection(H2Configuration(client_side=False, header_encoding="utf-8"))
         self.sending: dict[int, memoryview] = {}  # stream -> the body bytes it still has to send
         self.uploads: dict[int, upload.Received] = {}  # stream -> the request body read so far
@@ -61,14 +65,18 @@ class Http2Connection:
         # acknowledge the client's (SETTINGS with ACK) by itself.
         # (Settings made anew: h2 sends only the values in force, and update() would queue them
         # for a later SETTINGS frame.)
-        self.h2.local_settings = Settings(
-            client=False,
-            initial_values={
-                SettingCodes.MAX_CONCURRENT_STREAMS: MAX_CONCURRENT_STREAMS,
-                SettingCodes.MAX_HEADER_LIST_SIZE: MAX_HEADER_LIST_SIZE,
-            },
-        )
+        settings = {
+            SettingCodes.MAX_CONCURRENT_STREAMS: MAX_CONCURRENT_STREAMS,
+            SettingCodes.MAX_HEADER_LIST_SIZE: MAX_HEADER_LIST_SIZE,
+        }
+        if self.window != DEFAULT_WINDOW:
+            # A larger window: each new stream's, in SETTINGS; the connection's has no setting
+            # (RFC 9113 6.9.2), it starts at 65,535 and only a WINDOW_UPDATE opens it further.
+            settings[SettingCodes.INITIAL_WINDOW_SIZE] = self.window
+        self.h2.local_settings = Settings(client=False, initial_values=settings)
         self.h2.initiate_connection()
+        if self.window > DEFAULT_WINDOW:
+            self.h2.increment_flow_control_window(self.window - DEFAULT_WINDOW)
         return self.h2.data_to_send()
 
     def receive(self, data: bytes) -> bytes:

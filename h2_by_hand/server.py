@@ -18,9 +18,15 @@ import time
 from asyncio import sslproto
 
 import http1
-from http2 import Http2Connection
+from http2 import DEFAULT_WINDOW, Http2Connection
 
-PORT = 8453
+from endpoints import H2_BY_HAND, RAISED_WINDOWS
+
+PORT = H2_BY_HAND.port
+# The same server with its windows raised, on a port of its own (endpoints: RAISED_WINDOWS): an
+# upload moves a window a round trip, 64 KiB here by default, 16 MiB there.
+RAISED_WINDOW_PORT = next(raised.endpoint.port for raised in RAISED_WINDOWS if raised.of == H2_BY_HAND)
+RAISED_WINDOW = 16 * 2**20
 CERTIFICATE, PRIVATE_KEY = "/run/certs/server.crt", "/run/certs/server.key"
 HANDSHAKE_SECONDS = 10  # a TLS handshake that stalls is dropped after this
 IDLE_SECONDS = 10  # no request, no frame that moves anything on (a trickle of CONTINUATION does not)
@@ -47,7 +53,8 @@ def tls_context() -> ssl.SSLContext:
 
 
 class Server:
-    def __init__(self) -> None:
+    def __init__(self, window: int = DEFAULT_WINDOW) -> None:
+        self.window = window  # each HTTP/2 connection's, for a request body (http2.py)
         self.http2_connections: set[tuple[Http2Connection, asyncio.StreamWriter]] = set()
         self.waiting_http1: set[asyncio.StreamWriter] = set()  # HTTP/1.1 connections between requests
         self.tasks: set[asyncio.Task] = set()
@@ -72,7 +79,7 @@ class Server:
                 self.all_done.set()
 
     async def http2(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: str) -> None:
-        connection = Http2Connection(peer)
+        connection = Http2Connection(peer, window=self.window)
         entry = (connection, writer)
         self.http2_connections.add(entry)
         try:
@@ -126,19 +133,26 @@ async def send(writer: asyncio.StreamWriter, data: bytes) -> None:
         await asyncio.wait_for(writer.drain(), IDLE_SECONDS)
 
 
-async def main() -> None:
-    server = Server()
-    listening = await asyncio.start_server(
-        server.connection, "0.0.0.0", PORT, ssl=tls_context(), ssl_handshake_timeout=HANDSHAKE_SECONDS,
+async def listen(server: Server, port: int) -> asyncio.Server:
+    return await asyncio.start_server(
+        server.connection, "0.0.0.0", port, ssl=tls_context(), ssl_handshake_timeout=HANDSHAKE_SECONDS,
         limit=HEADER_LIMIT,
     )  # fmt: skip
+
+
+async def main() -> None:
+    servers = {PORT: Server(), RAISED_WINDOW_PORT: Server(RAISED_WINDOW)}
+    listening = {port: await listen(server, port) for port, server in servers.items()}
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signal_number, stopped.set)
-    print(f"h2-by-hand: HTTP/2 (and HTTP/1.1) over TLS on {PORT}", flush=True)
+    print(
+        f"h2-by-hand: HTTP/2 (and HTTP/1.1) over TLS on {PORT}; windows of {RAISED_WINDOW:,} on {RAISED_WINDOW_PORT}",
+        flush=True,
+    )
     await stopped.wait()
-    await server.stop(listening)
+    await asyncio.gather(*(server.stop(listening[port]) for port, server in servers.items()))
     print("h2-by-hand: stopped", flush=True)
 
 

@@ -9,7 +9,7 @@ from h2.config import H2Configuration
 from h2.connection import H2Connection
 from h2.errors import ErrorCodes
 from h2.settings import SettingCodes, Settings
-from http2 import MAX_RESETS, Http2Connection
+from http2 import DEFAULT_WINDOW, MAX_RESETS, Http2Connection
 from hyperframe.frame import DataFrame, Frame, GoAwayFrame, RstStreamFrame
 from responses import respond
 
@@ -38,9 +38,9 @@ def request(path: str) -> list[tuple[str, str]]:
 class Pair:
     """A client and the server's connection, talking: each call moves the bytes both ways."""
 
-    def __init__(self, client_settings: dict | None = None, hold: bool = False) -> None:
+    def __init__(self, client_settings: dict | None = None, hold: bool = False, window: int = DEFAULT_WINDOW) -> None:
         self.hold = hold
-        self.server = Http2Connection("test", log=lambda line: None)
+        self.server = Http2Connection("test", log=lambda line: None, window=window)
         self.client = H2Connection(H2Configuration(client_side=True, header_encoding="utf-8"))
         self.client.local_settings = Settings(client=True, initial_values=client_settings or {})
         self.client.initiate_connection()
@@ -199,6 +199,20 @@ def test_an_upload_is_read_through_the_window_reopened_and_answered_with_its_dig
     [response] = [dict(e.headers) for e in pair.of(h2.events.ResponseReceived)]
     assert response[":status"] == "200"
     assert json.loads(pair.body(1)) == {"length": len(body), "sha256": hashlib.sha256(body).hexdigest()}
+
+
+def test_a_raised_window_lets_the_client_send_a_whole_body_before_any_update():
+    window = 16 * 2**20
+    pair = Pair(window=window)
+    pair.client.send_headers(1, post(upload.PATH, 10_000_000))
+    pair.exchange()
+    for scope, seen in (("stream 1", pair.client.local_flow_control_window(1)),
+                        ("connection", pair.client.outbound_flow_control_window)):  # fmt: skip
+        assert seen == window, f"expected the client allowed {window:,} bytes on {scope} at once, saw {seen:,}"
+    default = Pair()
+    default.client.send_headers(1, post(upload.PATH, 10_000_000))
+    default.exchange()
+    assert default.client.local_flow_control_window(1) == DEFAULT_WINDOW, "expected h2's default window unless raised"
 
 
 def test_an_upload_declared_over_the_limit_gets_413_and_is_told_to_stop():

@@ -15,18 +15,20 @@ from bench import check
 from bench.cases import CASES, Case
 from bench.report import chart_name
 from bench.scale_report import BREAKDOWN_CHART, SCALE_CHART
-from endpoints import HYPERCORN_QUART, NGINX_FLASK
+from endpoints import HYPERCORN_QUART, NGINX_FLASK, RAISED_WINDOWS
 from network.profiles import PROFILES
 
 SMALL_CASES = [Case(NGINX_FLASK, "http/1.1"), Case(HYPERCORN_QUART, "h2")]
 PROFILE_NAMES = ["rtt50", "lossy"]
 RUNS = 2
+NGINX_H3_RAISED = next(raised for raised in RAISED_WINDOWS if raised.of == NGINX_FLASK)
 
 
 @pytest.fixture(autouse=True)
 def small_bench(monkeypatch):
     monkeypatch.setattr(check, "CASES", SMALL_CASES)
     monkeypatch.setattr(check, "ENDPOINTS", [NGINX_FLASK, HYPERCORN_QUART])
+    monkeypatch.setattr(check, "RAISED_WINDOWS", [NGINX_H3_RAISED])
     monkeypatch.setattr(check, "PAGES", {"tiles": "/tiles"})
 
 
@@ -63,9 +65,14 @@ def bench_run(profile_names: list[str] = PROFILE_NAMES) -> dict:
     ]
     uploads = [
         {"profile": "rtt50", "port": endpoint.port, "protocol": protocol, "failed": [], "measured_over_bound": 1.5}
+        | {"window": None if protocol == "http/1.1" else 65_536}
         for endpoint in (NGINX_FLASK, HYPERCORN_QUART)
         for protocol in ("http/1.1", "h2", "h3")
     ]
+    uploads.append(
+        {"profile": "rtt50", "port": NGINX_H3_RAISED.endpoint.port, "protocol": "h3", "failed": []}
+        | {"measured_over_bound": 1.2, "window": 2**20, "raises": 8443, "setting": NGINX_H3_RAISED.setting}
+    )
     meta = {
         "runs": RUNS,
         "profiles": [PROFILES[name].as_dict() for name in profile_names],
@@ -186,7 +193,7 @@ def test_a_case_without_exactly_one_row_of_every_run_is_reported(tmp_path, chang
 
 def test_a_failed_upload_a_known_flaw_explains_is_not_a_problem(tmp_path, monkeypatch):
     data = bench_run()
-    data["uploads"][-1]["failed"] = ["501 {}"]  # 8444 h3
+    next(r for r in data["uploads"] if (r["port"], r["protocol"]) == (8444, "h3"))["failed"] = ["501 {}"]
     monkeypatch.setattr(check, "UPLOAD_FLAWS", {("quart_backend", "h3"): "a known flaw"})
     found = check.problems(write(tmp_path, data))
     assert found == [], f"expected the known flaw to pass the check, got {found}"
@@ -204,6 +211,23 @@ def test_an_upload_not_answered_with_its_digest_is_reported(tmp_path):
     data["uploads"][0]["failed"] = ["413 {}"]
     found = check.problems(write(tmp_path, data))
     assert found == ["upload rtt50 8443 http/1.1: 1 uploads failed: 413 {}"], f"expected only that case, got {found}"
+
+
+def test_a_missing_raised_window_case_is_reported(tmp_path):
+    data = bench_run()
+    data["uploads"] = [r for r in data["uploads"] if r["port"] != 8460]
+    found = check.problems(write(tmp_path, data))
+    assert found == ["upload rtt50 8460 h3: expected one row, found 0"], f"expected only that case, got {found}"
+
+
+def test_a_raised_window_no_larger_on_the_wire_than_its_endpoint_s_is_reported(tmp_path):
+    data = bench_run()
+    next(r for r in data["uploads"] if r["port"] == 8460)["window"] = 65_536  # the setting did not take
+    found = check.problems(write(tmp_path, data))
+    expected = (
+        f"upload rtt50 8460 h3: expected a window larger than 8443's 65536 ({NGINX_H3_RAISED.setting}), saw 65536"
+    )
+    assert found == [expected], f"expected only that case, got {found}"
 
 
 def test_a_missing_priorities_case_is_reported(tmp_path):

@@ -2,7 +2,9 @@
 
 import pytest
 
-from endpoints import ENDPOINTS, FAR_OFFSET, NETWORK_STATUS_PORT, STATIC_NGINX, far_routes, table
+from endpoints import ENDPOINTS, FAR_OFFSET, NETWORK_STATUS_PORT, RAISED_WINDOWS, STATIC_NGINX, far_routes, table
+
+RAISED = [raised.endpoint for raised in RAISED_WINDOWS]
 
 
 @pytest.mark.parametrize("endpoint", [*ENDPOINTS, STATIC_NGINX], ids=lambda e: str(e.port))
@@ -19,13 +21,14 @@ def test_static_nginx_is_not_published():
 
 
 def test_ports_and_far_ports_are_all_distinct():
-    ports = [e.port for e in (*ENDPOINTS, STATIC_NGINX)] + [e.far_port for e in ENDPOINTS] + [NETWORK_STATUS_PORT]
+    ports = [e.port for e in (*ENDPOINTS, STATIC_NGINX, *RAISED)] + [e.far_port for e in (*ENDPOINTS, *RAISED)]
+    ports.append(NETWORK_STATUS_PORT)
     repeated = sorted({port for port in ports if ports.count(port) > 1})
     assert not repeated, f"expected every port, far port and the status port to differ, {repeated} repeat in {ports}"
 
 
 def test_far_routes_carry_tcp_to_every_endpoint_and_udp_to_the_http3_ones():
-    routes = far_routes()
+    routes = [route for route in far_routes() if route[0] not in {e.far_port for e in RAISED}]
     tcp = {(far, service, port) for far, kind, service, port in routes if kind == "tcp"}
     udp = {(far, service, port) for far, kind, service, port in routes if kind == "udp"}
     expected_tcp = {(e.far_port, e.service, e.port) for e in ENDPOINTS}
@@ -54,3 +57,23 @@ def test_table_columns_line_up():
     lines = table().splitlines()
     starts = {line.index(str(e.far_port)) for e, line in zip(ENDPOINTS, lines[1:], strict=True)}
     assert starts == {lines[0].index("far")}, f"expected every far port under 'far', got columns {starts}:\n{table()}"
+
+
+def test_a_raised_window_is_routed_far_for_its_protocol_only():
+    routes = far_routes()
+    for raised in RAISED:
+        expected = {(raised.far_port, "udp" if protocol == "h3" else "tcp", raised.service, raised.port)
+                    for protocol in raised.protocols}  # fmt: skip
+        found = {route for route in routes if route[0] == raised.far_port}
+        assert found == expected, f"expected {raised.port}'s far routes {sorted(expected)}, got {sorted(found)}"
+
+
+@pytest.mark.parametrize("raised", RAISED_WINDOWS, ids=lambda r: str(r.endpoint.port))
+def test_a_raised_window_is_its_endpoint_s_server_with_a_protocol_it_offers(raised):
+    assert raised.endpoint.service == raised.of.service, (
+        f"expected {raised.endpoint.port} served by {raised.of.service}, as {raised.of.port}, got {raised.endpoint.service}"
+    )
+    assert set(raised.endpoint.protocols) <= set(raised.of.protocols) - {"http/1.1"}, (
+        f"expected {raised.endpoint.port} to raise HTTP/2 or HTTP/3 of {raised.of.port}, got {raised.endpoint.protocols}"
+    )
+    assert raised.endpoint not in ENDPOINTS, f"expected {raised.endpoint.port} unpublished, found it in ENDPOINTS"

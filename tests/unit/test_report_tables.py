@@ -1,7 +1,7 @@
 """bench/report.py: the terminal tables and chart names, from rows shaped as bench/run.py makes them."""
 
 from bench.cases import PAGES
-from bench.report import browser_table, chart_name, loss_table, page_load_table
+from bench.report import browser_table, chart_name, loss_table, page_load_table, upload_table
 from endpoints import FAR_OFFSET
 from network.profiles import PROFILES
 
@@ -146,3 +146,19 @@ def test_browser_table_lists_every_load_with_its_profile_and_the_protocols_used(
     ]
     seen = line_of(table, "jumbotron") + line_of(table, "tiles")
     assert seen == expected, f"expected rows {expected}, got {seen} in:\n{table}"
+
+
+def upload_row(port, protocol, window, **raised):
+    row = {"profile": "rtt50", "body_bytes": 10_000_000, "port": port, "far_port": port + FAR_OFFSET}
+    row |= {"protocol": protocol, "service": "nginx", "median_ms": 900.0, "megabytes_per_s": 11.1}
+    return row | {"lower_bound_ms": 700.0, "measured_over_bound": 1.29, "window": window, "failed": []} | raised
+
+
+def test_upload_table_names_what_a_raised_window_raises_and_how():
+    rows = [upload_row(8443, "h3", 65_536), upload_row(8460, "h3", 1_048_576, raises=8443, setting="a 1m buffer")]
+    table = upload_table(rows)
+    [stock] = line_of(table, "9443", "h3")
+    [raised] = line_of(table, "9460", "h3")
+    assert "raised" not in stock, f"expected 9443's row to raise nothing, got {stock}"
+    assert raised[-5:] == ["9443", "raised:", "a", "1m", "buffer"], f"expected 9460 to say it raises 9443, got {raised}"
+    assert raised[6] == "1048576", f"expected the window on the wire beside it, got {raised}"
