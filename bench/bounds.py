@@ -19,7 +19,10 @@ import math
 from dataclasses import dataclass
 
 TCP_INITIAL_WINDOW = 10 * 1448  # bytes: 10 segments of a 1500-byte MTU with TCP timestamps
-QUIC_INITIAL_WINDOW = 10 * 1200  # bytes: 10 datagrams of QUIC's guaranteed 1200
+# QUIC (RFC 9002 7.2): ten datagrams, at most the larger of 14,720 bytes and two datagrams. A
+# sender whose datagrams fill a 1500-byte path (1472 bytes) starts at 14,720, as nginx does: a
+# bound of 10 × 1200 was beaten by nginx's HTTP/3 (×0.96, 2026-12-06).
+QUIC_INITIAL_WINDOW = 14_720
 
 
 @dataclass(frozen=True)

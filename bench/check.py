@@ -115,6 +115,7 @@ def upload_problems(rows: list[dict], profiles: list[str]) -> list[str]:
                 found.append(f"{name}: expected one row, found {len(matching)}")
                 continue
             row[endpoint.port, protocol] = matching[0]
+            found += _under_bound(name, matching[0])
             if matching[0]["failed"] and (endpoint.service, protocol) not in UPLOAD_FLAWS:
                 found.append(f"{name}: {len(matching[0]['failed'])} uploads failed: {matching[0]['failed'][0]}")
         for raised in RAISED_WINDOWS:
@@ -198,6 +199,7 @@ def _case_problems(data: dict, profile: str, page: str) -> list[str]:
                 continue
             if len(rows[0]["runs"]) != runs:
                 found.append(f"{name}: expected {runs} runs, found {len(rows[0]['runs'])}")
+            found += _under_bound(name, rows[0])
             limit = CONNECTION_LIMIT[case.protocol]  # warm runs reconnect only where a server ended keep-alive
             for run in rows[0]["runs"]:
                 if run["connections"] > limit or not run["every_asset_once"]:
@@ -206,6 +208,16 @@ def _case_problems(data: dict, profile: str, page: str) -> list[str]:
                         f"or fetched an asset twice ({run['every_asset_once']=})"
                     )
     return found
+
+
+def _under_bound(name: str, row: dict) -> list[str]:
+    """A median faster than its lower bound: the bound (bench/bounds.py) leaves out something
+    physics allows, and every ratio beside it is off."""
+    if row["measured_over_bound"] is None or row["measured_over_bound"] >= 1:
+        return []
+    return [
+        f"{name}: {row['median_ms']} ms, under its lower bound of {row['lower_bound_ms']} ms: bench/bounds.py is wrong"
+    ]
 
 
 def _chart_problems(chart: Path) -> list[str]:

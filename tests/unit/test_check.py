@@ -213,6 +213,18 @@ def test_an_upload_not_answered_with_its_digest_is_reported(tmp_path):
     assert found == ["upload rtt50 8443 http/1.1: 1 uploads failed: 413 {}"], f"expected only that case, got {found}"
 
 
+def test_a_page_load_or_upload_faster_than_its_bound_is_reported(tmp_path):
+    data = bench_run()
+    load = next(r for r in data["page_loads"] if (r["profile"], r["port"], r["mode"]) == ("rtt50", 8443, "cold"))
+    load |= {"median_ms": 96.0, "lower_bound_ms": 100, "measured_over_bound": 0.96}
+    data["uploads"][0] |= {"median_ms": 580.0, "lower_bound_ms": 600, "measured_over_bound": 0.97}
+    found = check.problems(write(tmp_path, data))
+    assert found == [
+        "tiles rtt50 8443 http/1.1 cold: 96.0 ms, under its lower bound of 100 ms: bench/bounds.py is wrong",
+        "upload rtt50 8443 http/1.1: 580.0 ms, under its lower bound of 600 ms: bench/bounds.py is wrong",
+    ], f"expected both reported, got {found}"
+
+
 def test_a_missing_raised_window_case_is_reported(tmp_path):
     data = bench_run()
     data["uploads"] = [r for r in data["uploads"] if r["port"] != 8460]
