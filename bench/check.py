@@ -115,8 +115,9 @@ def upload_problems(rows: list[dict], profiles: list[str]) -> list[str]:
                 found.append(f"{name}: expected one row, found {len(matching)}")
                 continue
             row[endpoint.port, protocol] = matching[0]
-            found += _under_bound(name, matching[0])
-            if matching[0]["failed"] and (endpoint.service, protocol) not in UPLOAD_FLAWS:
+            if not matching[0]["failed"]:
+                found += _under_bound(name, matching[0])
+            elif (endpoint.service, protocol) not in UPLOAD_FLAWS:
                 found.append(f"{name}: {len(matching[0]['failed'])} uploads failed: {matching[0]['failed'][0]}")
         for raised in RAISED_WINDOWS:
             for protocol in raised.endpoint.protocols:
