@@ -36,6 +36,11 @@ MAX_RESETS = 500
 # and for the connection: h2's default, the RFCs' 65,535, unless the server is told otherwise
 # (server.py's second port raises it, for the upload bench).
 DEFAULT_WINDOW = 65_535
+# An upload's DATA counts as progress for server.py's idle clock once the connection's bodies
+# have moved this much on since it last counted: a body that trickles in a byte at a time
+# leaves the clock running, and the idle timeout drops it (a slow POST, "R.U.D.Y."), while the
+# slowest honest upload here (slow4g's 94 KB/s) counts several times a second.
+BODY_PROGRESS = 16_384
 
 
 class Http2Connection:
@@ -46,6 +51,7 @@ class Http2Connection:
         self.uploads: dict[int, upload.Received] = {}  # stream -> the request body read so far
         self.resets = 0
         self.events = 0  # events the client's frames made so far: server.py's clock reads progress here
+        self.body_moved = 0  # bytes of request body since an upload's DATA last counted as an event
         self.last_stream: int | None = None  # set once our GOAWAY is out: the last stream we serve
         self.broken = False  # a connection error: the GOAWAY is out, nothing more will be
 
@@ -89,7 +95,7 @@ class Http2Connection:
             self.broken = True
             self.log(f"{self.peer} connection error: {type(error).__name__}: {error} ({error.__cause__})")
             return self.goaway_corrected(self.h2.data_to_send(), error)
-        self.events += len(events)
+        self.events += sum(not isinstance(event, h2.events.DataReceived) for event in events)
         for event in events:
             if self.broken:  # a GOAWAY of ours went out in this read: the rest goes unanswered
                 break
@@ -217,6 +223,9 @@ class Http2Connection:
         # a round trip is an upload's speed limit); for the connection alone when the stream
         # has closed meanwhile. A GET's body is read and dropped.
         received = self.uploads.get(event.stream_id)
+        self.body_moved += event.flow_controlled_length
+        if self.body_moved >= BODY_PROGRESS:
+            self.events, self.body_moved = self.events + 1, 0
         if received is not None and not received.add(event.data):
             self.upload_refused(event.stream_id)
         if self.open(event.stream_id):

@@ -29,7 +29,7 @@ RAISED_WINDOW_PORT = next(raised.endpoint.port for raised in RAISED_WINDOWS if r
 RAISED_WINDOW = 16 * 2**20
 CERTIFICATE, PRIVATE_KEY = "/run/certs/server.crt", "/run/certs/server.key"
 HANDSHAKE_SECONDS = 10  # a TLS handshake that stalls is dropped after this
-IDLE_SECONDS = 10  # no request, no frame that moves anything on (a trickle of CONTINUATION does not)
+IDLE_SECONDS = 10  # no request, no frame that moves anything on (a trickle of CONTINUATION or DATA does not)
 DRAIN_SECONDS = 8
 READ_SIZE = 65_536
 # asyncio's TLS layer reads into a buffer of SSLProtocol.max_size (256 KiB) made for each

@@ -9,7 +9,7 @@ from h2.config import H2Configuration
 from h2.connection import H2Connection
 from h2.errors import ErrorCodes
 from h2.settings import SettingCodes, Settings
-from http2 import DEFAULT_WINDOW, MAX_RESETS, Http2Connection
+from http2 import BODY_PROGRESS, DEFAULT_WINDOW, MAX_RESETS, Http2Connection
 from hyperframe.frame import DataFrame, Frame, GoAwayFrame, RstStreamFrame
 from responses import respond
 
@@ -213,6 +213,24 @@ def test_a_raised_window_lets_the_client_send_a_whole_body_before_any_update():
     default.client.send_headers(1, post(upload.PATH, 10_000_000))
     default.exchange()
     assert default.client.local_flow_control_window(1) == DEFAULT_WINDOW, "expected h2's default window unless raised"
+
+
+def test_a_body_that_trickles_in_is_no_progress_for_the_idle_clock_and_one_that_moves_is():
+    pair = Pair()
+    pair.client.send_headers(1, post(upload.PATH, 1_000_000))
+    pair.exchange()
+    before = pair.server.events
+    for _ in range(100):
+        pair.client.send_data(1, b"x")
+        pair.exchange()
+    assert pair.server.events == before, (
+        f"expected 100 one-byte DATA frames to count as no progress, saw {pair.server.events - before}"
+    )
+    pair.client.send_data(1, b"x" * BODY_PROGRESS)
+    pair.exchange()
+    assert pair.server.events == before + 1, (
+        f"expected {BODY_PROGRESS:,} bytes more to count once, saw {pair.server.events - before}"
+    )
 
 
 def test_an_upload_declared_over_the_limit_gets_413_and_is_told_to_stop():
