@@ -13,6 +13,7 @@ The bench's layers (website/layers.py): the tile from memory before Flask, and t
 import os
 
 from flask import Flask, Response, abort, request, send_file
+from gunicorn.http2.errors import HTTP2StreamError
 
 import website
 from website import layers, upload
@@ -45,8 +46,14 @@ def tile_from_memory() -> Response:
 @app.post(upload.PATH)
 def received() -> Response:
     received = upload.Received()
-    while chunk := request.stream.read(65536):
-        received.add(chunk)
+    try:
+        while chunk := request.stream.read(65536):
+            received.add(chunk)
+    except HTTP2StreamError:
+        # The client went before its body was whole. Werkzeug says so with ClientDisconnected
+        # (a 400, as here); Gunicorn's own HTTP/2 raises its own error, which Flask would log as
+        # a crash of the app's. Nobody is left to read the answer.
+        abort(400)
     return Response(received.answer(), mimetype=upload.MEDIA_TYPE)
 
 
