@@ -23,8 +23,10 @@ def make_targets() -> set[str]:
 
 
 def known_ports() -> set[int]:
-    every = (*endpoints.ENDPOINTS, endpoints.STATIC_NGINX)
-    return {e.port for e in every} | {e.far_port for e in endpoints.ENDPOINTS} | {endpoints.NETWORK_STATUS_PORT}
+    raised = tuple(r.endpoint for r in endpoints.RAISED_WINDOWS)
+    every = (*endpoints.ENDPOINTS, endpoints.STATIC_NGINX, *raised)
+    far = {e.far_port for e in (*endpoints.ENDPOINTS, *raised)}
+    return {e.port for e in every} | far | {endpoints.NETWORK_STATUS_PORT}
 
 
 @pytest.mark.parametrize("name, text", EVERY_TEXT.items(), ids=list(EVERY_TEXT))
