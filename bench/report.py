@@ -1,7 +1,7 @@
 """What a bench run shows on the terminal: its tables (the charts are in charts.py)."""
 
 from bench.cases import CHROMIUM_OVER_HTTP2, CHROMIUM_OVER_HTTP3, PRIORITY_OVER_HTTP3, PRIORITY_SIGNALS
-from endpoints import UPLOAD_FLAWS
+from endpoints import FAR_OFFSET, UPLOAD_FLAWS
 
 LOSS_REFERENCE = "rtt50"  # the loss profiles are rtt50 plus loss: each is compared with it
 
@@ -102,7 +102,7 @@ def upload_table(rows: list[dict]) -> str:
         lines += [
             f"  {row['far_port']:<5} {row['protocol']:9} {row['median_ms']:9.1f} {row['megabytes_per_s']:6.2f} "
             f"{row['lower_bound_ms']:>8g} {_ratio(row):>6}  {row['window'] or 'TCP':>13}"
-            + (f"  {row['raises'] + 1000} raised: {row['setting']}" if "setting" in row else "")
+            + (f"  {row['raises'] + FAR_OFFSET} raised: {row['setting']}" if "setting" in row else "")
             + _upload_failure(row)
             for row in section
         ]
