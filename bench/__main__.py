@@ -128,6 +128,7 @@ def main() -> None:
     }
     (folder / "bench.json").write_text(json.dumps({"meta": meta, **results}, indent=1))
     charts_written = charts.page_load_charts(results["page_loads"], folder)
+    charts_written += charts.upload_charts(results["uploads"], folder)
     charts_written.append(charts.scale_chart(scale["points"], folder))
     charts_written.append(charts.breakdown_chart(scale["breakdown"], folder))
     print(report.page_load_table(results["page_loads"]))

@@ -1,4 +1,5 @@
-"""What a bench run shows as pictures: a bar chart per page and RTT, and throughput against connections."""
+"""What a bench run shows as pictures: a bar chart per page and RTT, one per upload profile, and throughput
+against connections."""
 
 from pathlib import Path
 
@@ -8,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from bench.breakdown import stack  # noqa: E402
-from bench.report import chart_name  # noqa: E402
+from bench.report import chart_name, upload_chart_name  # noqa: E402
 from bench.scale_report import BREAKDOWN_CHART, SCALE_CHART  # noqa: E402
 
 
@@ -45,6 +46,42 @@ def page_load_charts(rows: list[dict], folder: Path) -> list[Path]:
         axes.legend(fontsize=8)
         figure.tight_layout()
         path = folder / chart_name(page, profile)
+        figure.savefig(path, dpi=110)
+        plt.close(figure)
+        written.append(path)
+    return written
+
+
+UPLOAD_PROTOCOLS = {"http/1.1": "#a5a5a5", "h2": "#4472c4", "h3": "#70ad47"}
+
+
+def upload_charts(rows: list[dict], folder: Path) -> list[Path]:
+    """A PNG per upload profile: each endpoint's median upload time (a raised window's beside
+    the rest), a bar per protocol, its bound as a black tick; an upload that failed (a known
+    flaw) has no bar."""
+    written = []
+    for profile in dict.fromkeys(r["profile"] for r in rows):
+        selected = [r for r in rows if r["profile"] == profile]
+        ports = list(dict.fromkeys(r["far_port"] for r in selected))
+        figure, axes = plt.subplots(figsize=(max(8, 0.8 * len(ports)), 4.8))
+        width = 0.27
+        for index, (protocol, colour) in enumerate(UPLOAD_PROTOCOLS.items()):
+            series = [
+                (i, r) for i, port in enumerate(ports) for r in selected
+                if (r["far_port"], r["protocol"]) == (port, protocol) and not r["failed"]
+            ]  # fmt: skip
+            xs = [i + (index - 1) * width for i, _ in series]
+            axes.bar(xs, [r["median_ms"] / 1000 for _, r in series], width, label=protocol, color=colour)
+            axes.scatter(xs, [r["lower_bound_ms"] / 1000 for _, r in series], marker="_", s=150, color="black",
+                         zorder=3, label="lower bound" if index == 0 else None)  # fmt: skip
+        labels = [f"{port}" + ("\nraised" if any("setting" in r for r in selected if r["far_port"] == port) else "")
+                  for port in ports]  # fmt: skip
+        axes.set_xticks(range(len(ports)), labels, fontsize=8)
+        axes.set_ylabel("upload, s (median)")
+        axes.set_title(f"uploads of {selected[0]['body_bytes']:,} bytes, network {profile}, cold, by far port")
+        axes.legend(fontsize=8)
+        figure.tight_layout()
+        path = folder / upload_chart_name(profile)
         figure.savefig(path, dpi=110)
         plt.close(figure)
         written.append(path)

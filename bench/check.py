@@ -30,7 +30,7 @@ from bench.cases import (
 )
 from bench.ceiling import VERDICTS
 from bench.flood import HTTP3_ENDPOINTS
-from bench.report import chart_name
+from bench.report import chart_name, upload_chart_name
 from bench.scale_report import BREAKDOWN_CHART, SCALE_CHART
 from bench.targets import OWN_ROUTES, STOCK_PAIRS, SWEEP, Plan
 from endpoints import ENDPOINTS, RAISED_WINDOWS, UPLOAD_FLAWS
@@ -57,6 +57,8 @@ def problems(folder: Path) -> list[str]:
             found += _case_problems(data, profile, page)
             found += _chart_problems(folder / chart_name(page, profile))
     found += upload_problems(data["uploads"], data["meta"]["upload_profiles"])
+    for profile in data["meta"]["upload_profiles"]:
+        found += _chart_problems(folder / upload_chart_name(profile))
     found += stream_problems(data["streams"])
     found += scale_problems(data["scale"]) + matrix_problems(data)
     return found + _chart_problems(folder / SCALE_CHART) + _chart_problems(folder / BREAKDOWN_CHART)

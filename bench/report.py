@@ -11,6 +11,11 @@ def chart_name(page: str, profile: str) -> str:
     return f"pageload-{page}-{profile}.png"
 
 
+def upload_chart_name(profile: str) -> str:
+    """The file charts.py writes for the uploads across a network profile."""
+    return f"uploads-{profile}.png"
+
+
 def _sections(rows: list[dict]) -> list[tuple[str, str]]:
     """(page, profile) in the order the run measured them."""
     return list(dict.fromkeys((row["page"], row["profile"]) for row in rows))

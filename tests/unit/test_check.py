@@ -13,7 +13,7 @@ from scale_sample import scale_run
 
 from bench import check
 from bench.cases import CASES, Case
-from bench.report import chart_name
+from bench.report import chart_name, upload_chart_name
 from bench.scale_report import BREAKDOWN_CHART, SCALE_CHART
 from endpoints import HYPERCORN_QUART, NGINX_FLASK, RAISED_WINDOWS
 from network.profiles import PROFILES
@@ -96,6 +96,7 @@ def write(folder, data: dict, charts: dict[str, bytes] | None = None):
     (folder / "bench.json").write_text(json.dumps(data))
     (folder / SCALE_CHART).write_bytes(png(880, 528))
     (folder / BREAKDOWN_CHART).write_bytes(png(880, 528))
+    (folder / upload_chart_name("rtt50")).write_bytes(png(880, 528))
     for profile, picture in (charts if charts is not None else {p: png(880, 528) for p in PROFILE_NAMES}).items():
         (folder / chart_name("tiles", profile)).write_bytes(picture)
     return folder
@@ -224,6 +225,13 @@ def test_a_page_load_or_upload_faster_than_its_bound_is_reported(tmp_path):
         "tiles rtt50 8443 http/1.1 cold: 96.0 ms, under its lower bound of 100 ms: bench/bounds.py is wrong",
         "upload rtt50 8443 http/1.1: 580.0 ms, under its lower bound of 600 ms: bench/bounds.py is wrong",
     ], f"expected both reported, got {found}"
+
+
+def test_a_missing_upload_chart_is_reported(tmp_path):
+    folder = write(tmp_path, bench_run())
+    (folder / upload_chart_name("rtt50")).unlink()
+    found = check.problems(folder)
+    assert found == ["uploads-rtt50.png: missing or not a PNG"], f"expected only the upload chart, got {found}"
 
 
 def test_a_missing_raised_window_case_is_reported(tmp_path):
