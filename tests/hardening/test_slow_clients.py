@@ -6,7 +6,7 @@ whose window the client never reopens (a slow read: the response waits on the se
 The server must let go of them within a bound.
 
 The six arrive together, as a slowloris attacker sends them, under one guard: each waits
-on the server's clock (10-15 s), so one after another they would take three times as long.
+on the server's clock (10-15 s), so one after another they would take six times as long.
 The first of a server's tests runs them (slow_clients_together), each test reads the
 verdict on its own client.
 """
