@@ -114,21 +114,18 @@ class RaisedWindow:
     endpoint: Endpoint  # its own port, and only the protocol whose window is raised
     of: Endpoint
     setting: str  # what was raised, as the server's configuration says it
-    where: str  # the file that raises it
 
 
 RAISED_WINDOWS = (
     RaisedWindow(
         Endpoint(8460, "nginx", "nginx → Gunicorn/Flask, its HTTP/3 stream window raised", ("h3",)),
         NGINX_FLASK,
-        "http3_stream_buffer_size 1m (64k by default)",
-        "nginx/h2lab/servers/upload_window.conf",
+        "http3_stream_buffer_size 1m (64k by default)",  # nginx/h2lab/servers/upload_window.conf
     ),
     RaisedWindow(
         Endpoint(8461, "h2_by_hand", "HTTP/2 by hand, its windows raised", ("h2",)),
         H2_BY_HAND,
-        "INITIAL_WINDOW_SIZE and the connection's window 16 MiB (h2's 65,535 by default)",
-        "h2_by_hand/server.py",
+        "INITIAL_WINDOW_SIZE and the connection's window 16 MiB (h2's 65,535 by default)",  # h2_by_hand/server.py
     ),
 )
 

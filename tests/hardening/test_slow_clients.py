@@ -166,39 +166,34 @@ def test_slow_header_block(endpoint, observe):
     dropped(endpoint, "slow_header_block", observe)
 
 
-# Held for want of a timer on a request body (read in their code: see test_slow_body). Until
-# December 2026 this client sent its content-length before the pseudo-headers, a malformed
-# request every server refused at once, so it passed everywhere without testing this.
-HOLDS_A_STOPPED_BODY = {
-    "quart_backend": "Hypercorn 0.18.0: no timer while a stream is open; an upload that stops is held past 15 s",
-    "gunicorn_h2": "Gunicorn 27.0.1: its HTTP/2 loop reads with no timer at all; an upload that stops is held past 15 s",
-    "granian_flask": "Granian 2.8.7 (hyper 1.12.0): no timer on a request body; an upload that stops is held past 15 s",
-    "granian_quart": "Granian 2.8.7 (hyper 1.12.0): no timer on a request body; an upload that stops is held past 15 s",
-    "uvicorn_quart": "Uvicorn 0.54.0 (zttp HTTP/2): its keep-alive timer is cancelled while a stream is open; an upload "
-    "that stops is held past 15 s",
+# No timer bounds a request body on these servers, in time or in rate (read in each one's code,
+# December 2026): an upload that stops and a body that trickles are both held past 15 s.
+NO_TIMER_ON_A_BODY = {
+    "quart_backend": "Hypercorn 0.18.0: its keep-alive timer stops while a stream is open and read_timeout (off "
+    "by default) is per read; its docs leave a slow body to the framework",
+    "gunicorn_h2": "Gunicorn 27.0.1: its HTTP/2 loop reads with no timer at all (keepalive covers HTTP/1.1 only)",
+    "granian_flask": "Granian 2.8.7 (hyper 1.12.0): no timer on a request body, HTTP/2 keep-alive pings off",
+    "granian_quart": "Granian 2.8.7 (hyper 1.12.0): no timer on a request body, HTTP/2 keep-alive pings off",
+    "uvicorn_quart": "Uvicorn 0.54.0 (zttp HTTP/2): its keep-alive timer is cancelled while a stream is open, and "
+    "zttp has no timers",
 }
 
 
-@pytest.mark.parametrize("endpoint", http2_endpoints(HOLDS_A_STOPPED_BODY))
+# Until December 2026 this client sent its content-length before the pseudo-headers, a malformed
+# request every server refused at once, so it passed everywhere without testing this.
+@pytest.mark.parametrize("endpoint", http2_endpoints(NO_TIMER_ON_A_BODY))
 def test_upload_that_stops(endpoint, observe):
     dropped(endpoint, "upload_that_stops", observe)
 
 
-# None of these servers bounds a request body in time: no total, no minimum rate. Read in each
-# one's code (December 2026); the test confirms it on the wire.
+# nginx and Twisted have a timer, but every byte of a trickle restarts it.
 @pytest.mark.parametrize(
     "endpoint",
     http2_endpoints(
-        {
+        NO_TIMER_ON_A_BODY
+        | {
             "nginx": "nginx 1.26: client_body_timeout (10 s here) is the gap between two reads, re-armed by every "
             "DATA frame; it has no minimum rate for a body",
-            "quart_backend": "Hypercorn 0.18.0: its keep-alive timer stops while a stream is open and read_timeout (off "
-            "by default) is per read; its docs leave a slow body to the framework",
-            "gunicorn_h2": "Gunicorn 27.0.1: its HTTP/2 loop reads with no timer at all (keepalive covers HTTP/1.1 only)",
-            "granian_flask": "Granian 2.8.7 (hyper 1.12.0): no timer on a request body, HTTP/2 keep-alive pings off",
-            "granian_quart": "Granian 2.8.7 (hyper 1.12.0): no timer on a request body, HTTP/2 keep-alive pings off",
-            "uvicorn_quart": "Uvicorn 0.54.0 (zttp HTTP/2): its keep-alive timer is cancelled while a stream is open, and "
-            "zttp has no timers",
         }
         | on_twisted(
             "its only clock is the idle timeout, restarted by every frame; a body that trickles never lets it run out"
