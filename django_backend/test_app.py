@@ -28,7 +28,7 @@ def test_serves_the_site_file_and_says_the_protocol_it_received(path):
     assert response.content == SITE[path].read_bytes()
     assert response["Content-Type"].startswith(website.media_type(SITE[path]))
     assert response["X-Backend-Protocol"] == "HTTP/1.1"
-    assert response["Timing-Allow-Origin"] == "*"
+    assert {name: response[name] for name in website.RESPONSE_HEADERS} == website.RESPONSE_HEADERS
 
 
 def test_unknown_path_is_404():

@@ -18,7 +18,7 @@ def test_serves_the_site_file_and_says_the_protocol_it_received(path):
     assert response.status == 200
     assert response.body == SITE[path].read_bytes()
     assert response.headers["X-Backend-Protocol"] == "HTTP/1.1"
-    assert response.headers["Timing-Allow-Origin"] == "*"
+    assert {name: response.headers[name] for name in website.RESPONSE_HEADERS} == website.RESPONSE_HEADERS
 
 
 def test_unknown_path_is_404():

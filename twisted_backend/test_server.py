@@ -26,7 +26,8 @@ def test_serves_the_site_file(path):
     request = get(path)
     assert request.responseCode in (None, 200)
     assert b"".join(request.written) == SITE[path].read_bytes()
-    assert request.responseHeaders.getRawHeaders(b"timing-allow-origin") == [b"*"]
+    seen = {name: request.responseHeaders.getRawHeaders(name.encode()) for name in website.RESPONSE_HEADERS}
+    assert seen == {name: [value.encode()] for name, value in website.RESPONSE_HEADERS.items()}
 
 
 def test_unknown_path_is_404():

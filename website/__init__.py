@@ -52,10 +52,14 @@ HEALTH_PATH = "/healthz"
 PRELOAD_LINKS = [f"<{path}>; rel=preload; as={'style' if path.endswith('.css') else 'script'}" for path in ASSETS]
 
 
-# On every response: the page may read the timing of what it loads from another of the lab's
-# origins (Resource Timing: when each request started, its first byte, and nextHopProtocol,
-# which a browser hides from a cross-origin page without this). /race reads them for its lanes.
-RESPONSE_HEADERS = {"Timing-Allow-Origin": "*"}
+# On every response, for pages from another of the lab's origins (/race loads its lanes' tiles
+# so): Timing-Allow-Origin lets them read the timing (Resource Timing: when each request
+# started, its first byte, and nextHopProtocol, which a browser hides from a cross-origin page
+# without it); Access-Control-Allow-Origin lets them load it in CORS mode, which /race does:
+# a cross-origin image loaded without CORS is an opaque response, and Firefox's opaque-response
+# blocking judges it by the first piece of body to arrive, cancelling a tile whose first
+# HTTP/3 packet carried a byte or two of it (docs/network.md). Everything the lab serves is public.
+RESPONSE_HEADERS = {"Timing-Allow-Origin": "*", "Access-Control-Allow-Origin": "*"}
 
 
 def alt_svc(host: str) -> str | None:
