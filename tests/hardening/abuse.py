@@ -46,6 +46,7 @@ class Verdict:
     """What the server did to one abusive connection."""
 
     goaways: list[str] = field(default_factory=list)  # each GOAWAY's error code name, in order
+    last_stream_id: int | None = None  # the first GOAWAY's: streams above it were not processed (RFC 9113 6.8)
     resets: Counter = field(default_factory=Counter)  # RST_STREAM error code name -> count
     statuses: Counter = field(default_factory=Counter)  # :status -> count
     closed_after: float | None = None  # seconds from the start of the abuse to the close
@@ -189,6 +190,8 @@ class AbusiveConnection:
         match frame:
             case GoAwayFrame():
                 self.verdict.goaways.append(error_name(frame.error_code))
+                if self.verdict.last_stream_id is None:
+                    self.verdict.last_stream_id = frame.last_stream_id
             case RstStreamFrame():
                 self.verdict.resets[error_name(frame.error_code)] += 1
                 self.verdict.reset.add(frame.stream_id)
