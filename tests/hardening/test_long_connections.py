@@ -12,7 +12,7 @@ import pytest
 from hyperframe.frame import SettingsFrame
 
 import website
-from abuse import AbusiveConnection, http2_endpoints
+from abuse import AbusiveConnection, Verdict, http2_endpoints
 from conformance import request as headers_frame
 from conformance import window_update
 from unharmed import record, unharmed
@@ -30,15 +30,17 @@ def keep_requesting(client: AbusiveConnection, deadline: float) -> list[int]:
     or hangs up (after which a client opens no new stream); the stream IDs sent."""
     headers = client.request_headers(TILE)
     sent: list[int] = []
+
+    def in_flight(verdict: Verdict) -> int:  # the server ends or resets only streams sent here
+        return len(sent) - len(verdict.ended | verdict.reset)
+
     while len(sent) < REQUESTS and not (client.verdict.goaway or client.closed) and time.monotonic() < deadline:
-        done = client.verdict.ended | client.verdict.reset
-        room = IN_FLIGHT - sum(stream not in done for stream in sent)
         batch = []
-        for _ in range(min(room, REQUESTS - len(sent))):
+        for _ in range(min(IN_FLIGHT - in_flight(client.verdict), REQUESTS - len(sent))):
             sent.append(2 * len(sent) + 1)
             batch.append(headers_frame(client, sent[-1], headers))
         client.send(b"".join(batch))
-        client.watch(ANSWER_WAIT, until=lambda v: sum(s not in v.ended | v.reset for s in sent) < IN_FLIGHT)
+        client.watch(ANSWER_WAIT, until=lambda verdict: in_flight(verdict) < IN_FLIGHT)
     return sent
 
 
