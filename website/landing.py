@@ -3,6 +3,7 @@
 import html
 
 from endpoints import ENDPOINTS
+from website.bootstrap_page import bootstrap_page
 
 
 def page() -> str:
@@ -13,17 +14,7 @@ def page() -> str:
         f"<td>{html.escape(e.title)}</td><td>{', '.join(e.protocols)}</td><td>{', '.join(e.extras)}</td></tr>"
         for e in ENDPOINTS
     )
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Endpoints · h2lab</title>
-  <link rel="stylesheet" href="/static/css/bootstrap.min.css">
-</head>
-<body>
-  <main class="container py-4">
-    <h1 class="display-6">h2lab endpoints</h1>
+    body = f"""    <h1 class="display-6">h2lab endpoints</h1>
     <p>The same page, served every practical way from Python. Open each and compare
       the Protocol column of your browser's network panel. The far port of each
       endpoint is the same server across the lab's emulated network (RTT, rate,
@@ -35,13 +26,9 @@ def page() -> str:
       <tbody>
 {rows}
       </tbody>
-    </table>
-  </main>
-  <script>
-    for (const link of document.querySelectorAll("a.endpoint")) {{
-      link.href = `https://${{location.hostname}}:${{link.dataset.port}}/`;
-    }}
-  </script>
-</body>
-</html>
+    </table>"""
+    links_follow_the_host = """    for (const link of document.querySelectorAll("a.endpoint")) {
+      link.href = `https://${location.hostname}:${link.dataset.port}/`;
+    }
 """
+    return bootstrap_page("Endpoints", body, script=links_follow_the_host)

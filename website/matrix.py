@@ -10,6 +10,8 @@ matrix, then what each column code says and its evidence, which become the codes
 import html
 import re
 
+from website.bootstrap_page import bootstrap_page
+
 OUTCOME_CLASSES = {"✓": "table-success", "✗": "table-danger", "?": "table-warning", "·": "text-body-secondary"}
 
 
@@ -76,19 +78,9 @@ def page(markdown: str) -> str:
         table = re.fullmatch(r"<!--table (\d+)-->", line)
         lines.append(rendered[int(table[1])] if table else line)
     body = "\n".join(lines + (["</ul>"] if in_list else []))
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Matrix · h2lab</title>
-  <link rel="stylesheet" href="/static/css/bootstrap.min.css">
-</head>
-<body>
-  <main class="container-fluid py-4">
-{body}
-    <p>Hover a column's code for what it says, a cell for its evidence. <a href="/endpoints">The endpoints</a>.</p>
-  </main>
-</body>
-</html>
-"""
+    return bootstrap_page(
+        "Matrix",
+        body + "\n    <p>Hover a column's code for what it says, a cell for its evidence. "
+        '<a href="/endpoints">The endpoints</a>.</p>',
+        container="container-fluid",
+    )
