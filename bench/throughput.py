@@ -6,9 +6,9 @@ Run in the bench container by bench/scale.py, which reads the servers' CPU count
 when the measured window opens and closes: this prints WINDOW_OPENS and
 WINDOW_CLOSES as they happen, then RESULT and the measurement as JSON.
 
-nginx and Hypercorn end an HTTP/2 connection after 1000 requests (GOAWAY), as their
-defaults say; h2load 1.64 then fails every request that connection had left
-instead of opening a new one, in timed runs too. So the window is filled with runs
+nginx and a stock Hypercorn end an HTTP/2 connection after 1000 requests (GOAWAY), as
+their defaults say (the lab's Hypercorn raises it: docs/hardening.md); h2load 1.64 then
+fails every request that connection had left instead of opening a new one, in timed runs too. So the window is filled with runs
 of a fixed number of requests per connection, fewer than that: each run opens its
 connections (a TLS handshake per 900 requests at most) and the window ends with
 the run that crosses it. The warm-up is one timed run; its rate sizes those runs.
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from measure.h2load import ELAPSED, PATH, STALL_SECONDS, STREAMS_PER_CONNECTION, Throughput, base_command, parse_runs
 
-REQUESTS_PER_CONNECTION = 900  # per run: under the 1000 after which nginx and Hypercorn send GOAWAY
+REQUESTS_PER_CONNECTION = 900  # per run: under the 1000 after which nginx and a stock Hypercorn send GOAWAY
 WINDOW_OPENS = "window opens"
 WINDOW_CLOSES = "window closes"
 RESULT = "RESULT "
