@@ -185,8 +185,9 @@ class Http2Loader:
             if not data:
                 if self._last_stream_id is None:
                     raise ConnectionError(f"{self._origin.authority}: connection closed mid-load, with no GOAWAY")
-                # Closed after its GOAWAY with streams still open (Hypercorn 0.18 does this once
-                # it reaches keep_alive_max_requests): ask again on a new connection, as browsers do.
+                # Closed after its GOAWAY with streams still open (a stock Hypercorn 0.18 at its
+                # keep_alive_max_requests, even streams its GOAWAY claimed: docs/hardening.md): ask
+                # again on a new connection. Firefox does not for the claimed ones: it loses them.
                 waiting.extendleft(streams.values())
                 streams.clear()
                 bodies.clear()
