@@ -8,10 +8,11 @@ WINDOW_CLOSES as they happen, then RESULT and the measurement as JSON.
 
 nginx and a stock Hypercorn end an HTTP/2 connection after 1000 requests (GOAWAY), as
 their defaults say (the lab's Hypercorn raises it: docs/hardening.md); h2load 1.64 then
-fails every request that connection had left instead of opening a new one, in timed runs too. So the window is filled with runs
-of a fixed number of requests per connection, fewer than that: each run opens its
-connections (a TLS handshake per 900 requests at most) and the window ends with
-the run that crosses it. The warm-up is one timed run; its rate sizes those runs.
+fails every request that connection had left instead of opening a new one, in timed runs
+too. So the window is filled with runs of a fixed number of requests per connection, fewer
+than that: each run opens its connections (a TLS handshake per 900 requests at most) and
+the window ends with the run that crosses it. The warm-up is one timed run; its rate sizes
+those runs.
 
 The command and the reading of h2load's output are measure/h2load.py's, shared with
 the sustained-load test.
