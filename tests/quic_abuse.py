@@ -15,8 +15,9 @@ from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 
 from aioquic.asyncio.client import connect
 from aioquic.asyncio.protocol import QuicConnectionProtocol
-from aioquic.h3.connection import H3Connection
+from aioquic.h3.connection import ErrorCode, H3Connection
 from aioquic.h3.events import DataReceived, HeadersReceived
+from aioquic.quic.events import ConnectionTerminated
 
 from clients import quic_flood
 from clients.http3 import client_configuration
@@ -41,6 +42,7 @@ class _Requests(QuicConnectionProtocol):
         self._ended: dict[int, asyncio.Future] = {}
         self._reset_on_data: set[int] = set()
         self._statuses: dict[int, str] = {}
+        self.ended_by: ConnectionTerminated | None = None  # how the connection ended, once it has
 
     def request(self, endpoint: Endpoint, path: str, *, end_stream: bool = True, reset_half_way: bool = False):
         stream_id = self._quic.get_next_available_stream_id()
@@ -58,6 +60,8 @@ class _Requests(QuicConnectionProtocol):
         self.transmit()
 
     def quic_event_received(self, event) -> None:
+        if isinstance(event, ConnectionTerminated):
+            self.ended_by = event
         for http_event in self._http.handle_event(event):
             if not isinstance(http_event, HeadersReceived | DataReceived) or http_event.stream_id not in self._ended:
                 continue
@@ -295,3 +299,53 @@ class Http3Neighbour(threading.Thread):
         self._finished.set()
         self.join(timeout=NEIGHBOUR_PATIENCE * 2)
         return self.outcomes
+
+
+class IdleHttp3Client(threading.Thread):
+    """A browser's HTTP/3 connection between two pages: one request answered (`answered`, "200"),
+    then the connection left open and idle, in a thread of its own, until the server ends it or
+    the client is done with it (`ending`, in a with-block)."""
+
+    def __init__(self, endpoint: Endpoint) -> None:
+        super().__init__(daemon=True, name=f"idle-h3-{endpoint.name}")
+        self.endpoint = endpoint
+        self.answered = "not asked"
+        self.ready, self._ended, self._released = threading.Event(), threading.Event(), threading.Event()
+        self._ended_by: ConnectionTerminated | None = None
+
+    def __enter__(self) -> "IdleHttp3Client":
+        self.start()
+        self.ready.wait(PATIENCE * 2)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._released.set()
+        self.join(timeout=PATIENCE)
+
+    def run(self) -> None:
+        try:
+            asyncio.run(self._hold())
+        except (OSError, TimeoutError, ConnectionError) as error:
+            self.answered = f"no answer: {type(error).__name__} {error}".strip()
+        finally:
+            self.ready.set()
+
+    async def _hold(self) -> None:
+        async with _connection(self.endpoint) as client:
+            self.answered = await asyncio.wait_for(client.request(self.endpoint, "/healthz")[1], PATIENCE)
+            self.ready.set()
+            while client.ended_by is None and not self._released.is_set():
+                await asyncio.sleep(0.05)  # idle, as the connection is, until the server or the test ends it
+            self._ended_by = client.ended_by
+            self._ended.set()
+
+    def ending(self, patience: float) -> str:
+        """How the server ended the connection within `patience` seconds: its CONNECTION_CLOSE's
+        error code ("H3_NO_ERROR") and reason, or "never told"."""
+        if not self._ended.wait(patience) or self._ended_by is None:
+            return "never told"
+        try:
+            name = ErrorCode(self._ended_by.error_code).name
+        except ValueError:  # a QUIC transport error's code, not HTTP/3's
+            name = hex(self._ended_by.error_code)
+        return f"{name} ({self._ended_by.reason_phrase})" if self._ended_by.reason_phrase else name
