@@ -207,15 +207,32 @@ def half_open(endpoint: Endpoint, count: int) -> Iterator[int]:
             lone.close()
 
 
-class IdleConnections(threading.Thread):
-    """`count` QUIC connections with their handshakes done and nothing asked on them, held in a
-    thread of their own until `release()`: how many opened, and the errors of those that did not."""
+class _HeldInAThread(threading.Thread):
+    """QUIC connections held open in a thread of their own (its own event loop) for a with-block:
+    entered once they are `ready`, released (`_released`) when it ends."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(daemon=True, name=name)
+        self.ready, self._released = threading.Event(), threading.Event()
+
+    def __enter__(self):
+        self.start()
+        self.ready.wait(PATIENCE * 2)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._released.set()
+        self.join(PATIENCE * 2)
+
+
+class IdleConnections(_HeldInAThread):
+    """`count` QUIC connections with their handshakes done and nothing asked on them, held
+    for a with-block: how many opened, and the errors of those that did not."""
 
     def __init__(self, endpoint: Endpoint, count: int) -> None:
-        super().__init__(daemon=True, name=f"idle-quic-{endpoint.name}")
+        super().__init__(f"idle-quic-{endpoint.name}")
         self.endpoint, self.count = endpoint, count
         self.opened, self.errors = 0, Counter()
-        self.ready, self._released = threading.Event(), threading.Event()
 
     def run(self) -> None:
         asyncio.run(self._hold())
@@ -248,15 +265,6 @@ class IdleConnections(threading.Thread):
             await asyncio.sleep(0.1)  # until released: the connections stay open meanwhile
         released.set()
         await asyncio.gather(*holders)
-
-    def __enter__(self) -> "IdleConnections":
-        self.start()
-        self.ready.wait(PATIENCE * 2)
-        return self
-
-    def __exit__(self, *_) -> None:
-        self._released.set()
-        self.join(PATIENCE * 2)
 
     def __str__(self) -> str:
         failed = ", ".join(f"{count}x {error}" for error, count in self.errors.items())
@@ -301,26 +309,16 @@ class Http3Neighbour(threading.Thread):
         return self.outcomes
 
 
-class IdleHttp3Client(threading.Thread):
+class IdleHttp3Client(_HeldInAThread):
     """A browser's HTTP/3 connection between two pages: one request answered (`answered`, "200"),
-    then the connection left open and idle, in a thread of its own, until the server ends it or
-    the client is done with it (`ending`, in a with-block)."""
+    then the connection left open and idle, for a with-block, until the server ends it (`ending`)
+    or the block does."""
 
     def __init__(self, endpoint: Endpoint) -> None:
-        super().__init__(daemon=True, name=f"idle-h3-{endpoint.name}")
+        super().__init__(f"idle-h3-{endpoint.name}")
         self.endpoint = endpoint
         self.answered = "not asked"
-        self.ready, self._ended, self._released = threading.Event(), threading.Event(), threading.Event()
-        self._ended_by: ConnectionTerminated | None = None
-
-    def __enter__(self) -> "IdleHttp3Client":
-        self.start()
-        self.ready.wait(PATIENCE * 2)
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self._released.set()
-        self.join(timeout=PATIENCE)
+        self._ended, self._ended_by = threading.Event(), None
 
     def run(self) -> None:
         try:
