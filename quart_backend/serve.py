@@ -8,7 +8,7 @@ forwarded to 8444) must be told h3 on UDP 9444, so Hypercorn sends none and the
 app names the port the client reached (app.py, alt_svc).
 
 Three mends for Hypercorn 0.18's HTTP/3 (docs/hardening.md, "Hypercorn's HTTP/3
-requests that never end" and "A restart and the HTTP/3 clients it leaves"):
+requests that never ended" and "A restart, and the HTTP/3 client a browser keeps open"):
 - a stream that has sent its response is dropped without being told it closed,
   so the app never receives http.disconnect and its task waits for ever (14 KB
   held per request, measured; every stop waited the whole graceful_timeout). Its
@@ -18,8 +18,8 @@ requests that never end" and "A restart and the HTTP/3 clients it leaves"):
   until the loop ends (Hypercorn drops them: no QUIC header);
 - at a shutdown it tells no QUIC client, and waits for every connection to close
   by itself (aioquic's idle timeout, 60 s), so each stop took its whole
-  graceful_timeout and a browser's next request hung on a connection the new
-  server did not know. Now, as nginx does, a connection with no request in
+  graceful_timeout, and a client's next request on its connection went unanswered
+  (the new server does not know it). Now, as nginx does, a connection with no request in
   flight is closed at once (CONNECTION_CLOSE, H3_NO_ERROR); one serving a
   request is closed once that request is answered.
 The worker is a spawned process that imports this file again, so the changes

@@ -175,7 +175,7 @@ def _files_holding(image: str, needles: tuple[tuple[str, bytes], ...]) -> list[s
                 except tarfile.ReadError:
                     files = [("", content)]
                 found += [
-                    f"{member.name}:{name} holds {key}".replace(": holds", " holds")
+                    f"{member.name}:{name} holds {key}" if name else f"{member.name} holds {key}"
                     for name, data in files
                     for key, needle in needles
                     if needle in data
